@@ -1,0 +1,345 @@
+"""Demo data: the seed thread page's forums, members and thread, plus a lively index.
+
+Facts (names, dates, counts, forum names, headlines) come from the captured seed page;
+every sentence of post text here is written fresh for the demo.
+"""
+
+import random
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+DEMO_PASSWORD = "demo"
+ADMIN_PASSWORD = "admin"
+
+STRUCTURE = [
+    (
+        "Pakistan",
+        "News, defence and politics of Pakistan.",
+        [
+            ("Pakistan Defence", "Armed forces, procurement and security policy."),
+            ("Pakistan Affairs", "Politics, economy and society."),
+            ("Pakistan Economy", "Budgets, trade, energy and markets."),
+        ],
+    ),
+    (
+        "World Affairs",
+        "Diplomacy and conflict around the world.",
+        [
+            ("South & Central Asia", "Afghanistan, India, Iran and the Central Asian states."),
+            ("Middle East & Africa", "From the Gulf to the Sahel."),
+            ("Europe & Russia", "The EU, NATO, Russia and their neighbours."),
+            ("Americas", "The United States, Canada and Latin America."),
+        ],
+    ),
+    (
+        "Military & Technology",
+        "Hardware, doctrine and the science behind it.",
+        [
+            ("Air Warfare", "Combat aircraft, drones and air defence."),
+            ("Land Forces", "Armour, artillery and infantry."),
+            ("Naval Forces", "Fleets, submarines and maritime strategy."),
+        ],
+    ),
+    (
+        "Community",
+        "The members' lounge.",
+        [
+            ("Members' Club", "Introductions, off-topic chat and celebrations."),
+            ("Site Feedback", "Suggestions and bug reports for the forum."),
+        ],
+    ),
+]
+
+UTC = dt_timezone.utc
+
+# (username, joined, imported messages, imported reaction score, country, location,
+#  custom title)
+SEED_MEMBERS = [
+    ("Windjammer", datetime(2009, 11, 9, 14, 5, tzinfo=UTC), 41_319, 181, "PK",
+     "United Kingdom", ""),
+    ("Saleem", datetime(2011, 3, 2, 9, 30, tzinfo=UTC), 8_214, 1_932, "PK",
+     "Lahore", ""),
+    ("Desert Hawk", datetime(2012, 6, 18, 20, 0, tzinfo=UTC), 2_377, 410, "PK",
+     "Rawalpindi", ""),
+    ("Moscow Watcher", datetime(2010, 1, 25, 11, 45, tzinfo=UTC), 5_902, 744, "RU",
+     "Kazan", ""),
+    ("Blue Marlin", datetime(2012, 9, 7, 16, 10, tzinfo=UTC), 611, 95, "AE",
+     "Dubai", ""),
+    ("Ayesha R.", datetime(2013, 1, 14, 8, 20, tzinfo=UTC), 88, 12, "PK",
+     "Karachi", ""),
+    ("Indus Raider", datetime(2011, 8, 30, 22, 15, tzinfo=UTC), 14_020, 2_611, "CA",
+     "Toronto", ""),
+    ("Kashif_K", datetime(2013, 3, 3, 13, 0, tzinfo=UTC), 12, 1, "PK", "Quetta", ""),
+    ("Norah Lindqvist", datetime(2012, 11, 11, 7, 0, tzinfo=UTC), 1_240, 388, "SE",
+     "Uppsala", ""),
+    ("Tariq Mehmood", datetime(2010, 5, 5, 5, 5, tzinfo=UTC), 3_560, 512, "PK",
+     "Peshawar", "Think Tank Analyst"),
+]
+
+SEED_THREAD_TITLE = "Pakistan - Russia Strategic dialogue"
+SEED_ARTICLE_1 = {
+    "headline": "Strategic dialogue: Russian delegation due this month",
+    "publication": "The Express Tribune",
+    "url": "https://tribune.com.pk/story/534012/strategic-dialogue-russian-delegation-due-this-month",
+    "dateline": "Islamabad",
+}
+SEED_ARTICLE_2 = {
+    "headline": "Pakistan, Russia warming up for strategic rounds: FO",
+    "publication": "The Nation",
+    "date": "April 12, 2013",
+    "byline": "Maqbool Malik",
+    "dateline": "Islamabad",
+}
+
+SEED_POSTS = [
+    (
+        "Windjammer",
+        datetime(2013, 4, 12, 6, 40, tzinfo=UTC),
+        f"[B]{SEED_ARTICLE_1['headline']} – {SEED_ARTICLE_1['publication']}[/B]\n\n"
+        f"{SEED_ARTICLE_1['url']}\n\n"
+        "[QUOTE]ISLAMABAD: Officials of both governments are expected to sit down "
+        "before the month is out for a first round of consultations on strategic "
+        "stability, arms control and the road ahead in Afghanistan.[/QUOTE]\n\n"
+        "Worth watching: two former cold-war adversaries opening a formal channel "
+        "on security issues.",
+    ),
+    (
+        "Ayesha R.",
+        datetime(2013, 4, 12, 7, 55, tzinfo=UTC),
+        "A welcome step. A standing dialogue with Moscow gives Islamabad more room "
+        "to manoeuvre than relying on a single partner ever did.",
+    ),
+    (
+        "Moscow Watcher",
+        datetime(2013, 4, 12, 9, 12, tzinfo=UTC),
+        "Moscow's first interest here is the region after 2014: narcotics and "
+        "militancy spilling north worry Russian planners far more than anything "
+        "else on the agenda.",
+    ),
+    (
+        "Desert Hawk",
+        "quote:2",
+        datetime(2013, 4, 12, 10, 30, tzinfo=UTC),
+        "Agreed on the timing, though I would add that both sides have tried to "
+        "thaw relations before. Follow-through is what will count this time.",
+    ),
+    (
+        "Saleem",
+        datetime(2013, 4, 12, 13, 5, tzinfo=UTC),
+        "Should have happened years ago. Engaging Russia early costs little and "
+        "closes off a lot of bad scenarios later.",
+    ),
+    (
+        "Indus Raider",
+        datetime(2013, 4, 13, 8, 0, tzinfo=UTC),
+        f"Follow-up report: [B]{SEED_ARTICLE_2['headline']}[/B]\n"
+        f"{SEED_ARTICLE_2['date']} · {SEED_ARTICLE_2['byline']} · "
+        f"{SEED_ARTICLE_2['dateline']}\n\n"
+        "[QUOTE]The Foreign Office says the consultations will focus on "
+        "disarmament, non-proliferation and strategic stability in South Asia, "
+        "with the first round to be hosted in the capital later this month."
+        "[/QUOTE]\n\nSo the agenda is arms control first; Afghanistan is handled "
+        "in a separate track.",
+    ),
+]
+
+TOPICS = [
+    "Budget debate heats up over defence allocation",
+    "New trade corridor talks resume after long pause",
+    "Analysis: what the latest satellite launch means",
+    "Monsoon preparedness and the role of the army",
+    "Naval exercise wraps up in the Arabian Sea",
+    "Drone procurement: options on the table",
+    "Election observers arrive ahead of polling day",
+    "Energy crisis: can new projects close the gap?",
+    "Border trade reopens after talks",
+    "Fighter upgrade programme reaches milestone",
+    "Think-tank report on regional water security",
+    "Parliament passes new cyber security bill",
+    "Introduce yourself: new members thread",
+    "Suggestion: dark theme on mobile",
+    "Main battle tank trials: first impressions",
+    "Submarine deal: what we know so far",
+    "Gulf diplomacy after the summit",
+    "Central Asian pipelines and the great game",
+    "NATO summit takeaways",
+    "Latin America's new trade blocs",
+]
+
+REPLY_LINES = [
+    "Good find, thanks for posting.",
+    "I read it differently: the numbers in the report do not support that headline.",
+    "Does anyone have the original statement rather than the summary?",
+    "This has been coming for a while; the signs were there last year.",
+    "Let's wait for the official figures before drawing conclusions.",
+    "Interesting angle. The economics matter as much as the strategy here.",
+    "Same story every year, yet nothing changes on the ground.",
+    "Source please? I could not find this anywhere else.",
+    "Well argued. I would add that regional partners will watch this closely.",
+    "Bookmarking this thread, it is shaping up to be a good discussion.",
+    "The timing is no accident, in my view.",
+    "Cost overruns will decide this, not the politics.",
+]
+
+EXTRA_MEMBER_NAMES = [
+    "Falcon Eye", "Sher Khan", "Zarvan", "Hamza_77", "Atlas", "Mariam S.",
+    "Kestrel", "Orion", "Bilal Ahmed", "Nomad", "Sabre", "Raven",
+]
+
+
+def _create_member(User, username, *, joined, imported_messages=0,
+                   imported_score=0, country="", location="", custom_title=""):
+    from allauth.account.models import EmailAddress
+
+    email = f"{username.lower().replace(' ', '.').replace('_', '.')}@example.com"
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=DEMO_PASSWORD,
+        date_joined=joined,
+    )
+    User.objects.filter(pk=user.pk).update(
+        imported_messages=imported_messages,
+        imported_reaction_score=imported_score,
+        message_count=imported_messages,
+        reaction_score=imported_score,
+        country=country,
+        location=location,
+        custom_title=custom_title,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    user.refresh_from_db()
+    return user
+
+
+def demo_loaded() -> bool:
+    from forum.threads.models import Thread
+
+    return Thread.objects.filter(title=SEED_THREAD_TITLE).exists()
+
+
+@transaction.atomic
+def load_demo(*, log=print) -> None:
+    """Create the demo board. Does nothing when it is already there."""
+    from forum.posts import services
+    from forum.posts.recount import recount_all
+    from forum.threads.models import Node
+
+    User = get_user_model()
+    if demo_loaded():
+        log("Demo data is already loaded.")
+        return
+    rng = random.Random(2013)
+    if not User.objects.filter(username__iexact="admin").exists():
+        admin = User.objects.create_superuser(
+            username="admin", email="admin@example.com", password=ADMIN_PASSWORD
+        )
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(
+            user=admin, email=admin.email, verified=True, primary=True
+        )
+
+    forums = {}
+    for order, (category, description, children) in enumerate(STRUCTURE):
+        cat = Node.objects.create(
+            title=category, description=description, kind=Node.Kind.CATEGORY,
+            display_order=(order + 1) * 10,
+        )
+        for child_order, (title, child_description) in enumerate(children):
+            forums[title] = Node.objects.create(
+                title=title, description=child_description, parent=cat,
+                kind=Node.Kind.FORUM, display_order=(child_order + 1) * 10,
+            )
+
+    members = {}
+    for username, joined, messages, score, country, location, title in SEED_MEMBERS:
+        members[username] = _create_member(
+            User, username, joined=joined, imported_messages=messages,
+            imported_score=score, country=country, location=location,
+            custom_title=title,
+        )
+    for name in EXTRA_MEMBER_NAMES:
+        joined = datetime(2014, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 3000))
+        members[name] = _create_member(
+            User, name, joined=joined, imported_messages=rng.randint(0, 900),
+            imported_score=rng.randint(0, 120),
+            country=rng.choice(["PK", "GB", "US", "TR", "CN", "DE", ""]),
+        )
+
+    # Every post of the demo, in time order, so "last post" counters come out right.
+    events = []
+    seed_time = SEED_POSTS[0][1]
+    events.append((seed_time, "seed", None))
+    now = timezone.now()
+    people = list(members.values())
+    for index, title in enumerate(TOPICS):
+        forum = list(forums.values())[index % len(forums)]
+        start = now - timedelta(days=rng.randint(2, 60), minutes=rng.randint(0, 1400))
+        posts = []
+        when = start
+        for _ in range(rng.randint(1, 27)):
+            posts.append((when, rng.choice(people)))
+            when += timedelta(minutes=rng.randint(5, 900))
+            if when > now:
+                break
+        events.append((start, "thread", (forum, title, posts)))
+
+    for when, kind, payload in sorted(events, key=lambda e: e[0]):
+        if kind == "seed":
+            _load_seed_thread(services, forums["Pakistan Defence"], members)
+            continue
+        forum, title, posts = payload
+        first_at, author = posts[0]
+        result = services.create_thread(
+            author=author, node=forum, title=title,
+            body=f"{title}.\n\n{rng.choice(REPLY_LINES)} What do members make of it?",
+            enforce_limits=False, at=first_at,
+        )
+        thread = result.post.thread
+        for at, author in posts[1:]:
+            thread.refresh_from_db()
+            services.reply_to_thread(
+                author=author, thread=thread, body=rng.choice(REPLY_LINES)
+                + f"\n\n(Reply {thread.last_position + 2} in this thread.)",
+                enforce_limits=False, at=at,
+            )
+    recount_all()
+    log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")
+
+
+def _load_seed_thread(services, forum, members):
+    from forum.core.markup import quote_tag_for
+
+    thread = None
+    created = []
+    for entry in SEED_POSTS:
+        if len(entry) == 4:
+            username, quote_ref, at, text = entry
+            quoted = created[int(quote_ref.split(":")[1]) - 1]
+            text = (
+                quote_tag_for(
+                    username=quoted.author_name, post_id=quoted.pk,
+                    member_id=quoted.author_id, body=quoted.body,
+                )
+                + text
+            )
+        else:
+            username, at, text = entry
+        author = members[username]
+        if thread is None:
+            result = services.create_thread(
+                author=author, node=forum, title=SEED_THREAD_TITLE, body=text,
+                enforce_limits=False, at=at,
+            )
+            thread = result.post.thread
+        else:
+            thread.refresh_from_db()
+            result = services.reply_to_thread(
+                author=author, thread=thread, body=text, enforce_limits=False, at=at
+            )
+        created.append(result.post)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NewsConfig(AppConfig):
+    name = "forum.news"
+    label = "news"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from forum.posts import services
+from forum.posts.models import Post, PostEdit, Reaction, ReactionType
+
+
+class PostEditInline(admin.TabularInline):
+    model = PostEdit
+    extra = 0
+    can_delete = False
+    readonly_fields = ["edited_by", "edited_at", "old_body"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description="Soft-delete selected posts")
+def delete_posts(modeladmin, request, queryset):
+    for post in queryset:
+        services.delete_post(actor=request.user, post=post, reason="Deleted in admin")
+    modeladmin.message_user(request, f"{queryset.count()} posts deleted.")
+
+
+@admin.action(description="Restore selected posts")
+def restore_posts(modeladmin, request, queryset):
+    for post in queryset:
+        services.restore_post(actor=request.user, post=post)
+    modeladmin.message_user(request, f"{queryset.count()} posts restored.")
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk", "author_name", "thread", "position", "created_at", "is_deleted",
+        "is_approved", "ip_address",
+    ]
+    list_filter = ["is_deleted", "is_approved", "thread__node"]
+    search_fields = ["author_name", "body", "=ip_address"]
+    raw_id_fields = ["thread", "author", "deleted_by", "last_edited_by"]
+    readonly_fields = [
+        "thread", "position", "author", "author_name", "created_at", "body",
+        "edited_at", "edit_count", "is_deleted", "deleted_at", "deleted_by",
+        "delete_reason", "ip_address",
+    ]
+    exclude = ["search_vector"]
+    inlines = [PostEditInline]
+    actions = [delete_posts, restore_posts]
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReactionType)
+class ReactionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "emoji", "score", "display_order", "is_active"]
+    list_editable = ["display_order", "is_active"]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(admin.ModelAdmin):
+    list_display = ["post", "user", "reaction_type", "created_at"]
+    raw_id_fields = ["post", "user"]
+    list_filter = ["reaction_type"]

@@ -1,0 +1,71 @@
+"""Forms for writing: the text a member typed always comes back on an error."""
+
+from django import forms
+from django.conf import settings
+
+from forum.core.markup import check_bbcode
+
+
+def clean_body_text(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise forms.ValidationError("Please enter a message.")
+    limit = settings.FORUM_MAX_BODY_LENGTH
+    if len(body) > limit:
+        raise forms.ValidationError(
+            f"Your message is {len(body):,} characters long; the limit is {limit:,}."
+            " Please shorten it."
+        )
+    problems = check_bbcode(body)
+    if problems:
+        raise forms.ValidationError(problems)
+    return body
+
+
+class BodyField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 8, "class": "editor"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Message")
+        kwargs.setdefault("strip", False)
+        # No max_length here: the clean method says how long it was.
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return clean_body_text(super().clean(value))
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(required=False)
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label="Title", required=False, strip=True)
+    body = BodyField(required=False)
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("Please enter a title.")
+        limit = settings.FORUM_MAX_TITLE_LENGTH
+        if len(title) > limit:
+            raise forms.ValidationError(
+                f"The title is {len(title)} characters long; the limit is {limit}."
+            )
+        return title
+
+
+class EditPostForm(ReplyForm):
+    title = forms.CharField(label="Thread title", required=False)
+
+    def __init__(self, *args, with_title: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_title:
+            del self.fields["title"]
+
+    def clean_title(self):
+        return ThreadForm.clean_title(self)
+
+
+class DeletePostForm(forms.Form):
+    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)

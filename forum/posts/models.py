@@ -1,0 +1,146 @@
+"""Posts, their edit history, and reactions."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_deleted=False, is_approved=True)
+
+    def in_thread(self, thread):
+        return self.filter(thread=thread)
+
+    def on_page(self, page: int):
+        per_page = settings.FORUM_POSTS_PER_PAGE
+        start = (page - 1) * per_page
+        return self.filter(position__gte=start, position__lt=start + per_page)
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(
+        "threads.Thread", on_delete=models.CASCADE, related_name="posts"
+    )
+    # 0 for the first post; never reused, so page N is a position range.
+    position = models.IntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    # Kept with the post so a deleted account's posts still name someone.
+    author_name = models.CharField(max_length=50)
+    created_at = models.DateTimeField()
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edit_count = models.IntegerField(default=0, editable=False)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delete_reason = models.CharField(max_length=200, blank=True)
+    is_approved = models.BooleanField(default=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Reactions, denormalized for the summary line under each post.
+    reaction_score = models.IntegerField(default=0, editable=False)
+    reaction_counts = models.JSONField(default=dict, blank=True, editable=False)
+    reaction_total = models.IntegerField(default=0, editable=False)
+    recent_reactors = models.JSONField(default=list, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "position"], name="post_thread_position_idx"),
+            models.Index(fields=["author", "-created_at"], name="post_author_idx"),
+            models.Index(fields=["-created_at"], name="post_created_idx"),
+            GinIndex(fields=["search_vector"], name="post_search_idx"),
+        ]
+
+    def __str__(self):
+        return f"Post {self.pk} by {self.author_name}"
+
+    def get_absolute_url(self):
+        return reverse("posts:post", kwargs={"pk": self.pk})
+
+    def get_thread_url(self):
+        """The thread page holding this post, with its anchor."""
+        page = self.position // settings.FORUM_POSTS_PER_PAGE + 1
+        return self.thread.get_absolute_url(page) + f"#post-{self.pk}"
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def is_first(self) -> bool:
+        return self.position == 0
+
+
+class PostEdit(models.Model):
+    """The text a post had before an edit: nothing a member writes is lost."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="edits")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+    old_body = models.TextField()
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+
+class ReactionType(models.Model):
+    name = models.CharField(max_length=30)
+    emoji = models.CharField(max_length=16, blank=True)
+    image = models.ImageField(upload_to="reactions/", blank=True)
+    score = models.SmallIntegerField(
+        default=1, choices=[(1, "+1 positive"), (0, "0 neutral"), (-1, "-1 negative")]
+    )
+    display_order = models.IntegerField(default=10)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_order", "id"]
+
+    def __str__(self):
+        return f"{self.emoji} {self.name}".strip()
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    reaction_type = models.ForeignKey(ReactionType, on_delete=models.PROTECT)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="one_reaction_per_post")
+        ]
+        indexes = [models.Index(fields=["post", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.reaction_type} post {self.post_id}"

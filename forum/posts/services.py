@@ -1,0 +1,354 @@
+"""Writes to posts: start a thread, reply, edit, delete and restore.
+
+Each public function is one user intent in one transaction. Counters (thread, node,
+member) move with F() expressions inside that transaction; `manage.py recount`
+rebuilds them from the rows and must agree.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchVector
+from django.db import transaction
+from django.db.models import Count, F, Value
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from forum.core.markup import render_bbcode
+from forum.posts.models import Post, PostEdit
+from forum.threads.models import Node, Thread
+from forum.threads.services import refresh_node_last_post
+
+User = get_user_model()
+
+
+class PostingRefused(Exception):
+    """A post that may not be made now; str() is the message for the member."""
+
+
+@dataclass(frozen=True)
+class PostResult:
+    post: Post
+    created: bool  # False when a resubmission found the post already made
+
+
+def _lock_member(author) -> User:
+    # One row lock per member serializes their posting: flood control and the
+    # duplicate check below cannot race with a double click.
+    return (
+        User.objects.select_for_update()
+        .only("pk", "last_post_at", "message_count", "is_staff")
+        .get(pk=author.pk)
+    )
+
+
+def _check_flood(member, *, now) -> None:
+    if member.is_staff or member.last_post_at is None:
+        return
+    new_member = member.message_count < settings.FORUM_NEW_MEMBER_POSTS
+    wait = (
+        settings.FORUM_FLOOD_SECONDS_NEW_MEMBER
+        if new_member
+        else settings.FORUM_FLOOD_SECONDS
+    )
+    remaining = wait - (now - member.last_post_at).total_seconds()
+    if remaining > 0:
+        raise PostingRefused(
+            f"You must wait {int(remaining) + 1} more seconds before posting again."
+        )
+
+
+def _recent_duplicate(author, *, body: str, now, **filters) -> Post | None:
+    since = now - timedelta(seconds=settings.FORUM_DUPLICATE_WINDOW_SECONDS)
+    return (
+        Post.objects.filter(author=author, body=body, created_at__gte=since, **filters)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def index_post(post: Post, *, title: str = "") -> None:
+    """Store the post's search vector: the thread title (weight A) for the first post,
+    the rendered text (weight B)."""
+    text = strip_tags(post.body_html)
+    vector = SearchVector(Value(text), weight="B", config="english")
+    if title:
+        vector = SearchVector(Value(title), weight="A", config="english") + vector
+    Post.objects.filter(pk=post.pk).update(search_vector=vector)
+
+
+def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=F("reply_count") + (0 if new_thread else 1),
+        last_post_id=post.pk,
+        last_post_at=now,
+        last_poster=author,
+        last_poster_name=author.username,
+    )
+    Node.objects.filter(pk=thread.node_id).update(
+        thread_count=F("thread_count") + (1 if new_thread else 0),
+        post_count=F("post_count") + 1,
+        last_post_at=now,
+        last_post_id=post.pk,
+        last_thread=thread,
+        last_poster=author,
+        last_poster_name=author.username,
+    )
+    User.objects.filter(pk=author.pk).update(
+        message_count=F("message_count") + 1, last_post_at=now
+    )
+
+
+@transaction.atomic
+def create_thread(
+    *,
+    author,
+    node: Node,
+    title: str,
+    body: str,
+    ip_address: str | None = None,
+    enforce_limits: bool = True,
+    at=None,
+) -> PostResult:
+    """Start a thread in a forum: the thread and its first post (position 0).
+
+    `at` backdates the post (imports and demo data); limits still apply to it."""
+    now = at or timezone.now()
+    member = _lock_member(author)
+    duplicate = _recent_duplicate(
+        author, body=body, now=now, position=0, thread__title=title
+    )
+    if duplicate is not None:
+        return PostResult(duplicate, created=False)
+    if enforce_limits:
+        _check_flood(member, now=now)
+    thread = Thread.objects.create(
+        node=node,
+        title=title,
+        starter=author,
+        starter_name=author.username,
+        created_at=now,
+        last_post_at=now,
+        last_poster=author,
+        last_poster_name=author.username,
+    )
+    post = Post.objects.create(
+        thread=thread,
+        position=0,
+        author=author,
+        author_name=author.username,
+        created_at=now,
+        body=body,
+        body_html=render_bbcode(body),
+        ip_address=ip_address,
+    )
+    Thread.objects.filter(pk=thread.pk).update(first_post_id=post.pk)
+    thread.first_post_id = post.pk
+    _count_new_post(post=post, thread=thread, author=author, now=now, new_thread=True)
+    index_post(post, title=title)
+    post.thread = thread
+    return PostResult(post, created=True)
+
+
+@transaction.atomic
+def reply_to_thread(
+    *,
+    author,
+    thread: Thread,
+    body: str,
+    ip_address: str | None = None,
+    enforce_limits: bool = True,
+    at=None,
+) -> PostResult:
+    """Add a post at the end of a thread. Refuses locked threads for non-staff."""
+    now = at or timezone.now()
+    member = _lock_member(author)
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    duplicate = _recent_duplicate(author, body=body, now=now, thread=locked)
+    if duplicate is not None:
+        return PostResult(duplicate, created=False)
+    if locked.is_locked and not author.is_staff:
+        raise PostingRefused("This thread is locked: no more replies can be posted.")
+    if locked.is_deleted and not author.is_staff:
+        raise PostingRefused("This thread has been deleted.")
+    if enforce_limits:
+        _check_flood(member, now=now)
+    position = locked.last_position + 1
+    post = Post.objects.create(
+        thread=locked,
+        position=position,
+        author=author,
+        author_name=author.username,
+        created_at=now,
+        body=body,
+        body_html=render_bbcode(body),
+        ip_address=ip_address,
+    )
+    Thread.objects.filter(pk=locked.pk).update(last_position=position)
+    _count_new_post(post=post, thread=locked, author=author, now=now, new_thread=False)
+    index_post(post)
+    locked.last_position = position
+    post.thread = locked
+    return PostResult(post, created=True)
+
+
+@transaction.atomic
+def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Post:
+    """Replace a post's text, keeping the previous text in its edit history.
+
+    An edit that changes nothing records nothing. `title` renames the thread when
+    the post is its first.
+    """
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    thread = post.thread
+    title_changed = (
+        title is not None and post.position == 0 and title != thread.title
+    )
+    if body == post.body and not title_changed:
+        return post
+    now = timezone.now()
+    if body != post.body:
+        PostEdit.objects.create(
+            post=post, edited_by=editor, edited_at=now, old_body=post.body
+        )
+        post.body = body
+        post.body_html = render_bbcode(body)
+        post.edited_at = now
+        post.last_edited_by = editor
+        post.edit_count = F("edit_count") + 1
+        post.save(
+            update_fields=[
+                "body", "body_html", "edited_at", "last_edited_by", "edit_count"
+            ]
+        )
+        post.refresh_from_db(fields=["edit_count"])
+    if title_changed:
+        from forum.threads.models import make_slug
+
+        Thread.objects.filter(pk=thread.pk).update(title=title, slug=make_slug(title))
+        thread.title = title
+        thread.slug = make_slug(title)
+    index_post(post, title=thread.title if post.position == 0 else "")
+    return post
+
+
+def _member_counts_for(posts_qs) -> dict[int, int]:
+    rows = (
+        posts_qs.exclude(author=None)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .values_list("author_id", "n")
+    )
+    return dict(rows)
+
+
+def _shift_member_counts(counts: dict[int, int], sign: int) -> None:
+    for author_id, n in counts.items():
+        User.objects.filter(pk=author_id).update(
+            message_count=F("message_count") + sign * n
+        )
+
+
+def _refresh_thread_last_post(thread_id: int) -> None:
+    last = (
+        Post.objects.visible()
+        .filter(thread_id=thread_id)
+        .order_by("-position")
+        .only("pk", "created_at", "author_id", "author_name")
+        .first()
+    )
+    if last is None:
+        return
+    Thread.objects.filter(pk=thread_id).update(
+        last_post_id=last.pk,
+        last_post_at=last.created_at,
+        last_poster_id=last.author_id,
+        last_poster_name=last.author_name,
+    )
+
+
+@transaction.atomic
+def delete_post(*, actor, post: Post, reason: str = "") -> None:
+    """Soft-delete a post (restorable). Deleting the first post deletes the thread."""
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    if post.is_deleted:
+        return
+    if post.position == 0:
+        delete_thread(actor=actor, thread=post.thread, reason=reason)
+        return
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    now = timezone.now()
+    Post.objects.filter(pk=post.pk).update(
+        is_deleted=True, deleted_at=now, deleted_by=actor, delete_reason=reason
+    )
+    if post.is_approved and not thread.is_deleted:
+        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
+        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") - 1)
+        if post.author_id:
+            _shift_member_counts({post.author_id: 1}, -1)
+    _refresh_thread_last_post(thread.pk)
+    refresh_node_last_post(thread.node_id)
+
+
+@transaction.atomic
+def restore_post(*, actor, post: Post) -> None:
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    if not post.is_deleted:
+        return
+    if post.position == 0:
+        restore_thread(actor=actor, thread=post.thread)
+        return
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    Post.objects.filter(pk=post.pk).update(
+        is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
+    )
+    if post.is_approved and not thread.is_deleted:
+        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") + 1)
+        if post.author_id:
+            _shift_member_counts({post.author_id: 1}, +1)
+    _refresh_thread_last_post(thread.pk)
+    refresh_node_last_post(thread.node_id)
+
+
+@transaction.atomic
+def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
+    """Soft-delete a thread: it leaves the forum's counts and its posts leave their
+    authors' message counts; the posts themselves keep their own state."""
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.is_deleted:
+        return
+    visible = Post.objects.visible().filter(thread=thread)
+    counts = _member_counts_for(visible)
+    Thread.objects.filter(pk=thread.pk).update(
+        is_deleted=True,
+        deleted_at=timezone.now(),
+        deleted_by=actor,
+        delete_reason=reason,
+    )
+    Node.objects.filter(pk=thread.node_id).update(
+        thread_count=F("thread_count") - 1,
+        post_count=F("post_count") - sum(counts.values()),
+    )
+    _shift_member_counts(counts, -1)
+    refresh_node_last_post(thread.node_id)
+
+
+@transaction.atomic
+def restore_thread(*, actor, thread: Thread) -> None:
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if not thread.is_deleted:
+        return
+    visible = Post.objects.visible().filter(thread=thread)
+    counts = _member_counts_for(visible)
+    Thread.objects.filter(pk=thread.pk).update(
+        is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
+    )
+    Node.objects.filter(pk=thread.node_id).update(
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + sum(counts.values()),
+    )
+    _shift_member_counts(counts, +1)
+    refresh_node_last_post(thread.node_id)

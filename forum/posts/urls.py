@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from forum.posts import views
+
+app_name = "posts"
+
+THREAD = r"^threads/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
+NODE = r"^forums/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
+
+urlpatterns = [
+    re_path(THREAD + r"$", views.thread, name="thread"),
+    re_path(THREAD + r"page-(?P<page>\d+)$", views.thread, name="thread_page"),
+    re_path(THREAD + r"reply$", views.reply, name="reply"),
+    re_path(NODE + r"post-thread$", views.post_thread, name="post_thread"),
+    path("posts/<int:pk>/", views.post_redirect, name="post"),
+    path("posts/<int:pk>/edit", views.edit, name="edit"),
+    path("posts/<int:pk>/delete", views.delete, name="delete"),
+    path("posts/<int:pk>/restore", views.restore, name="restore"),
+    path("posts/<int:pk>/history", views.history, name="history"),
+]

@@ -1,0 +1,172 @@
+"""Thread pages and writing: start a thread, reply, quote, edit, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from forum.core.http import client_ip, visitor_key
+from forum.core.markup import quote_tag_for
+from forum.core.pagination import parse_page
+from forum.core.safe_redirect import safe_next
+from forum.permissions import (
+    can_delete_post,
+    can_moderate,
+    can_edit_post,
+    can_reply,
+    can_start_thread,
+    can_view_edit_history,
+    can_view_post,
+    get_node_for_user_or_404,
+    get_post_for_user_or_404,
+    get_thread_for_user_or_404,
+    reply_refusal,
+    require,
+)
+from forum.posts import selectors, services
+from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
+from forum.posts.models import Post
+from forum.threads.services import mark_thread_read, record_thread_view
+
+
+def thread(request, pk: int, slug: str = "", page: int = 1):
+    thread = get_thread_for_user_or_404(request.user, pk)
+    page = parse_page(page)
+    if slug != thread.slug or page > thread.page_count:
+        target = thread.get_absolute_url(min(page, thread.page_count))
+        return redirect(target, permanent=slug != thread.slug)
+    data = selectors.thread_page(request.user, thread, page)
+    record_thread_view(thread=thread, visitor_key=visitor_key(request))
+    if data.rows:
+        mark_thread_read(
+            user=request.user, thread=thread, position=data.rows[-1].post.position
+        )
+    form = ReplyForm() if data.can_reply else None
+    return render(
+        request, "posts/thread.html", {"page": data, "thread": thread, "form": form}
+    )
+
+
+def post_redirect(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    return redirect(post.get_thread_url())
+
+
+def _quotes_for(request, thread, ids) -> str:
+    """BBCode quoting the posts named by ?quote=, only those the viewer may see."""
+    wanted = [int(i) for i in ids if str(i).isdigit()][:20]
+    posts = Post.objects.filter(pk__in=wanted, thread=thread).select_related("thread")
+    by_id = {p.pk: p for p in posts if can_view_post(request.user, p)}
+    return "".join(
+        quote_tag_for(
+            username=p.author_name, post_id=p.pk, member_id=p.author_id or 0, body=p.body
+        )
+        for i in wanted
+        if (p := by_id.get(i))
+    )
+
+
+@login_required
+def reply(request, pk: int, slug: str = ""):
+    thread = get_thread_for_user_or_404(request.user, pk)
+    if not can_reply(request.user, thread):
+        messages.error(request, reply_refusal(request.user, thread))
+        return redirect(thread.get_absolute_url(thread.page_count))
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.reply_to_thread(
+                    author=request.user,
+                    thread=thread,
+                    body=form.cleaned_data["body"],
+                    ip_address=client_ip(request),
+                )
+            except services.PostingRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return redirect(result.post.get_thread_url())
+    else:
+        quoted = _quotes_for(request, thread, request.GET.getlist("quote"))
+        if request.GET.get("format") == "bbcode":  # the Quote buttons' fetch
+            return HttpResponse(quoted, content_type="text/plain; charset=utf-8")
+        form = ReplyForm(initial={"body": quoted})
+    return render(request, "posts/reply.html", {"thread": thread, "form": form})
+
+
+@login_required
+def post_thread(request, pk: int, slug: str = ""):
+    node = get_node_for_user_or_404(request.user, pk)
+    require(can_start_thread(request.user, node), "You may not start threads here.")
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.create_thread(
+                author=request.user,
+                node=node,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                ip_address=client_ip(request),
+            )
+        except services.PostingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(result.post.thread.get_absolute_url())
+    return render(request, "posts/post_thread.html", {"node": node, "form": form})
+
+
+@login_required
+def edit(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    require(can_edit_post(request.user, post), "You may not edit this post.")
+    with_title = post.position == 0
+    initial = {"body": post.body, "title": post.thread.title}
+    form = EditPostForm(request.POST or None, initial=initial, with_title=with_title)
+    if request.method == "POST" and form.is_valid():
+        services.edit_post(
+            editor=request.user,
+            post=post,
+            body=form.cleaned_data["body"],
+            title=form.cleaned_data.get("title") if with_title else None,
+        )
+        messages.success(request, "Your changes have been saved.")
+        return redirect(post.get_thread_url())
+    return render(request, "posts/edit.html", {"post": post, "form": form})
+
+
+@login_required
+def delete(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    require(can_delete_post(request.user, post), "You may not delete this post.")
+    form = DeletePostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_post(
+            actor=request.user, post=post, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "The post has been deleted.")
+        fallback = (
+            post.thread.node.get_absolute_url()
+            if post.position == 0
+            else post.thread.get_absolute_url()
+        )
+        return redirect(safe_next(request, request.POST.get("next"), fallback))
+    return render(request, "posts/delete.html", {"post": post, "form": form})
+
+
+@login_required
+@require_POST
+def restore(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    require(can_moderate(request.user, post.thread.node), "Only moderators may do that.")
+    services.restore_post(actor=request.user, post=post)
+    messages.success(request, "The post has been restored.")
+    return redirect(post.get_thread_url())
+
+
+def history(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    if not can_view_edit_history(request.user, post):
+        raise Http404("No such post.")
+    edits = list(post.edits.select_related("edited_by"))
+    return render(request, "posts/history.html", {"post": post, "edits": edits})

@@ -1,0 +1,128 @@
+from django.contrib import admin, messages
+
+from forum.threads.models import Node, Thread
+
+
+@admin.register(Node)
+class NodeAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "parent", "display_order", "thread_count", "post_count"]
+    list_editable = ["display_order"]
+    list_filter = ["kind", "parent"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["thread_count", "post_count", "last_post_at", "last_poster_name"]
+
+
+@admin.action(description="Lock selected threads")
+def lock_threads(modeladmin, request, queryset):
+    from forum.threads.services import lock_thread
+
+    for thread in queryset:
+        lock_thread(thread=thread, locked=True)
+
+
+@admin.action(description="Unlock selected threads")
+def unlock_threads(modeladmin, request, queryset):
+    from forum.threads.services import lock_thread
+
+    for thread in queryset:
+        lock_thread(thread=thread, locked=False)
+
+
+@admin.action(description="Stick selected threads")
+def stick_threads(modeladmin, request, queryset):
+    from forum.threads.services import stick_thread
+
+    for thread in queryset:
+        stick_thread(thread=thread, sticky=True)
+
+
+@admin.action(description="Unstick selected threads")
+def unstick_threads(modeladmin, request, queryset):
+    from forum.threads.services import stick_thread
+
+    for thread in queryset:
+        stick_thread(thread=thread, sticky=False)
+
+
+@admin.action(description="Soft-delete selected threads")
+def delete_threads(modeladmin, request, queryset):
+    from forum.posts.services import delete_thread  # the posts app owns the counters
+
+    for thread in queryset:
+        delete_thread(actor=request.user, thread=thread, reason="Deleted in admin")
+    modeladmin.message_user(request, f"{queryset.count()} threads deleted.")
+
+
+@admin.action(description="Restore selected threads")
+def restore_threads(modeladmin, request, queryset):
+    from forum.posts.services import restore_thread
+
+    for thread in queryset:
+        restore_thread(actor=request.user, thread=thread)
+    modeladmin.message_user(request, f"{queryset.count()} threads restored.")
+
+
+@admin.action(description="Move selected threads to another forum")
+def move_threads(modeladmin, request, queryset):
+    from django.template.response import TemplateResponse
+
+    from forum.threads.services import move_thread
+
+    forums = Node.objects.forums()
+    target_id = request.POST.get("target_node")
+    if target_id:
+        target = forums.filter(pk=target_id).first()
+        if target is None:
+            modeladmin.message_user(request, "Choose a forum.", messages.ERROR)
+        else:
+            for thread in queryset:
+                move_thread(thread=thread, to_node=target)
+            modeladmin.message_user(
+                request, f"{queryset.count()} threads moved to {target.title}."
+            )
+            return None
+    return TemplateResponse(
+        request,
+        "admin/threads/move_threads.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "threads": queryset,
+            "forums": forums,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": "Move threads",
+        },
+    )
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "node", "starter_name", "reply_count", "view_count",
+        "last_post_at", "is_sticky", "is_locked", "is_deleted",
+    ]
+    list_filter = ["node", "is_sticky", "is_locked", "is_deleted"]
+    search_fields = ["title", "starter_name"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["starter", "deleted_by"]
+    readonly_fields = ["node", "is_deleted", "deleted_at", "deleted_by", "delete_reason"]
+    fields = [
+        "title", "slug", "node", "starter", "starter_name", "created_at",
+        "is_sticky", "is_locked", "is_deleted", "deleted_at", "deleted_by",
+        "delete_reason",
+    ]
+    actions = [
+        lock_threads, unlock_threads, stick_threads, unstick_threads,
+        move_threads, delete_threads, restore_threads,
+    ]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting rows would skip the counters; soft-delete via the actions.
+        return False

@@ -1,0 +1,113 @@
+"""Whole-page reads for the forum index and forum pages."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from forum.core.pagination import PageNav, page_nav
+from forum.permissions import can_start_thread, can_view_node
+from forum.threads.models import Node, Thread
+
+
+@dataclass
+class ForumRow:
+    node: Node
+    subforums: list[Node] = field(default_factory=list)
+    thread_count: int = 0
+    post_count: int = 0
+    last: Node | None = None  # the node (itself or a sub-forum) with the newest post
+
+
+@dataclass
+class CategoryBlock:
+    category: Node
+    forums: list[ForumRow]
+
+
+def _visible_nodes(user) -> list[Node]:
+    nodes = Node.objects.select_related("last_thread", "last_poster").order_by(
+        "display_order", "id"
+    )
+    return [node for node in nodes if can_view_node(user, node)]
+
+
+def forum_index(user) -> list[CategoryBlock]:
+    """Categories with their forums; a forum's counts and last post include its
+    sub-forums. One query, whatever the number of nodes."""
+    nodes = _visible_nodes(user)
+    children: dict[int | None, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+
+    def row_for(node: Node) -> ForumRow:
+        row = ForumRow(node=node, subforums=children.get(node.pk, []))
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            row.thread_count += current.thread_count
+            row.post_count += current.post_count
+            if current.last_post_at and (
+                row.last is None or current.last_post_at > row.last.last_post_at
+            ):
+                row.last = current
+            stack.extend(children.get(current.pk, []))
+        return row
+
+    blocks = []
+    for top in children.get(None, []):
+        if top.is_category:
+            forums = [row_for(n) for n in children.get(top.pk, []) if not n.is_category]
+            blocks.append(CategoryBlock(category=top, forums=forums))
+        else:
+            blocks.append(CategoryBlock(category=top, forums=[row_for(top)]))
+    return blocks
+
+
+def node_breadcrumb(node: Node) -> list[Node]:
+    """Ancestors of a node, top first (nodes are few; walk parent ids in memory)."""
+    trail = []
+    seen = set()
+    current = node.parent
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        trail.append(current)
+        current = current.parent
+    return list(reversed(trail))
+
+
+@dataclass
+class ForumPage:
+    node: Node
+    threads: list[Thread]
+    nav: PageNav
+    subforums: list[Node]
+    breadcrumb: list[Node]
+    can_start_thread: bool
+
+
+def forum_page(user, node: Node, page: int) -> ForumPage:
+    per_page = settings.FORUM_THREADS_PER_PAGE
+    total_pages = max(1, -(-node.thread_count // per_page))
+    nav = page_nav(page, total_pages)
+    start = (nav.current - 1) * per_page
+    threads = list(
+        Thread.objects.visible()
+        .in_node(node)
+        .select_related("starter", "last_poster")
+        .listing_order()[start : start + per_page]
+    )
+    subforums = [
+        n
+        for n in Node.objects.filter(parent=node).select_related(
+            "last_thread", "last_poster"
+        )
+        if can_view_node(user, n)
+    ]
+    return ForumPage(
+        node=node,
+        threads=threads,
+        nav=nav,
+        subforums=subforums,
+        breadcrumb=node_breadcrumb(node),
+        can_start_thread=can_start_thread(user, node),
+    )

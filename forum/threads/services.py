@@ -1,0 +1,90 @@
+"""Writes to nodes and threads. One transaction per intent; counters move with F()."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from forum.threads.models import Node, Thread
+
+
+def refresh_node_last_post(node_id: int) -> None:
+    """Point a forum's "last post" at its most recently active visible thread.
+
+    Needed after a delete, move or restore: an increment cannot undo a maximum.
+    """
+    latest = (
+        Thread.objects.visible()
+        .filter(node_id=node_id)
+        .order_by("-last_post_at", "-id")
+        .first()
+    )
+    Node.objects.filter(pk=node_id).update(
+        last_post_at=latest.last_post_at if latest else None,
+        last_post_id=latest.last_post_id if latest else None,
+        last_thread=latest,
+        last_poster_id=latest.last_poster_id if latest else None,
+        last_poster_name=latest.last_poster_name if latest else "",
+    )
+
+
+def lock_thread(*, thread: Thread, locked: bool = True) -> None:
+    Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
+    thread.is_locked = locked
+
+
+def stick_thread(*, thread: Thread, sticky: bool = True) -> None:
+    Thread.objects.filter(pk=thread.pk).update(is_sticky=sticky)
+    thread.is_sticky = sticky
+
+
+@transaction.atomic
+def move_thread(*, thread: Thread, to_node: Node) -> None:
+    """Move a thread and its counts to another forum."""
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    old_node_id = thread.node_id
+    if old_node_id == to_node.pk:
+        return
+    if not thread.is_deleted:
+        posts = thread.reply_count + 1
+        Node.objects.filter(pk=old_node_id).update(
+            thread_count=F("thread_count") - 1, post_count=F("post_count") - posts
+        )
+        Node.objects.filter(pk=to_node.pk).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + posts
+        )
+    Thread.objects.filter(pk=thread.pk).update(node=to_node)
+    refresh_node_last_post(old_node_id)
+    refresh_node_last_post(to_node.pk)
+
+
+def record_thread_view(*, thread: Thread, visitor_key: str) -> bool:
+    """Count a view once per visitor per window; returns whether it counted.
+
+    The dedupe key lives in the shared cache so that every web process agrees.
+    """
+    from django.conf import settings
+
+    key = f"thread-view:{thread.pk}:{visitor_key}"
+    if not cache.add(key, 1, timeout=settings.FORUM_VIEW_DEDUPE_SECONDS):
+        return False
+    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    return True
+
+
+def mark_thread_read(*, user, thread: Thread, position: int) -> None:
+    """Remember the highest position a member has seen; never moves backwards."""
+    from forum.threads.models import ThreadRead
+
+    if not user.is_authenticated:
+        return
+    now = timezone.now()
+    updated = ThreadRead.objects.filter(
+        user=user, thread=thread, last_read_position__lt=position
+    ).update(last_read_position=position, read_at=now)
+    if not updated:
+        ThreadRead.objects.get_or_create(
+            user=user,
+            thread=thread,
+            defaults={"last_read_position": position, "read_at": now},
+        )

@@ -309,7 +309,25 @@ def load_demo(*, log=print) -> None:
                 enforce_limits=False, at=at,
             )
     recount_all()
+    _match_seed_card_facts(User)
     log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")
+
+
+def _match_seed_card_facts(User):
+    """The seed page's cards show totals from the member's whole history: carry
+    over what the demo's own posts and reactions do not account for."""
+    from django.db.models import F
+
+    for username, _, messages, score, *_ in SEED_MEMBERS:
+        user = User.objects.get(username=username)
+        here_messages = user.message_count - user.imported_messages
+        here_score = user.reaction_score - user.imported_reaction_score
+        User.objects.filter(pk=user.pk).update(
+            imported_messages=messages - here_messages,
+            imported_reaction_score=score - here_score,
+            message_count=F("message_count") - user.message_count + messages,
+            reaction_score=F("reaction_score") - user.reaction_score + score,
+        )
 
 
 def _load_seed_thread(services, forum, members):

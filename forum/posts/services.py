@@ -34,6 +34,12 @@ class PostResult:
     created: bool  # False when a resubmission found the post already made
 
 
+def clean_text(text: str) -> str:
+    """PostgreSQL text cannot hold NUL; forms refuse it, importers and other callers
+    get it dropped here rather than a crash."""
+    return text.replace("\x00", "")
+
+
 def _lock_member(author) -> User:
     # One row lock per member serializes their posting: flood control and the
     # duplicate check below cannot race with a double click.
@@ -116,6 +122,7 @@ def create_thread(
 
     `at` backdates the post (imports and demo data); limits still apply to it."""
     now = at or timezone.now()
+    title, body = clean_text(title), clean_text(body)
     member = _lock_member(author)
     duplicate = _recent_duplicate(
         author, body=body, now=now, position=0, thread__title=title
@@ -164,6 +171,7 @@ def reply_to_thread(
 ) -> PostResult:
     """Add a post at the end of a thread. Refuses locked threads for non-staff."""
     now = at or timezone.now()
+    body = clean_text(body)
     member = _lock_member(author)
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     duplicate = _recent_duplicate(author, body=body, now=now, thread=locked)
@@ -201,6 +209,7 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     An edit that changes nothing records nothing. `title` renames the thread when
     the post is its first.
     """
+    body = clean_text(body)
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
     thread = post.thread
     title_changed = (

@@ -1,0 +1,44 @@
+# Two commands: `make run` (the demo forum on http://127.0.0.1:8000) and `make test`.
+# Only Python 3.11+ and make are needed; PostgreSQL is embedded (see README).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.md5(open('pyproject.toml','rb').read()).hexdigest()[:10])" 2>/dev/null)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv worker lint benchmark clean-db
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is needed (set PYTHON=python3.x)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: venv
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Serving the forum on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and its worker)"
+	@DEBUG=1 bash -c 'trap "kill 0" EXIT; $(BIN)/python manage.py db_worker --interval 1 & $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+# Browser tests drive Chromium: the machine's own if there is one, otherwise
+# Playwright's build (downloaded on first use, where the network allows).
+test: venv
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1 || $(BIN)/python -m playwright install chromium
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+worker: venv
+	DEBUG=1 $(BIN)/python manage.py db_worker
+
+clean-db:
+	rm -rf .pgdata

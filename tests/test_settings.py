@@ -13,7 +13,14 @@ def run_manage(*args, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in-process
+        }
     }
     # An external database URL: settings must not start the embedded server, and
     # these commands never connect.

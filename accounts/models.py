@@ -9,6 +9,12 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
+from accounts.validators import (
+    username_skeleton,
+    validate_characters,
+    validate_no_invisible_characters,
+)
+
 
 class MemberQuerySet(models.QuerySet):
     def active(self):
@@ -28,6 +34,22 @@ class User(AbstractUser):
         LIGHT = "light", "Light"
         DARK = "dark", "Dark"
 
+    # Signing up applies every rule in accounts.validators (length, reserved names,
+    # look-alikes); the field itself only refuses what no name may contain, so an
+    # admin can still rename a member imported from an older board.
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        validators=[validate_no_invisible_characters, validate_characters],
+        help_text="Letters, digits, spaces and _ - . only.",
+        error_messages={"unique": "A member with that name already exists."},
+    )
+    # What the name looks like (accounts.validators.username_skeleton): a new name
+    # whose skeleton matches an existing one is refused as a look-alike.
+    username_skeleton = models.CharField(
+        max_length=150, blank=True, db_index=True, editable=False
+    )
     custom_title = models.CharField(
         max_length=50,
         blank=True,
@@ -74,6 +96,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    def save(self, *args, **kwargs):
+        self.username_skeleton = username_skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("members:profile", kwargs={"slug": self.slug, "pk": self.pk})
 
@@ -97,6 +126,15 @@ class User(AbstractUser):
         from django.core.files.storage import default_storage
 
         return default_storage.url(f"{self.avatar}-{size}.webp")
+
+    # Templates cannot pass arguments: one property per stored size.
+    @property
+    def avatar_url_48(self) -> str:
+        return self.avatar_url(48)
+
+    @property
+    def avatar_url_192(self) -> str:
+        return self.avatar_url(192)
 
 
 class UserTitle(models.Model):

@@ -17,11 +17,14 @@ CACHE_KEY = "accounts:title-ladder:v1"
 def title_ladder() -> list[tuple[int, str]]:
     ladder = cache.get(CACHE_KEY)
     if ladder is None:
-        ladder = list(
-            UserTitle.objects.order_by("min_messages").values_list(
-                "min_messages", "title"
+        ladder = (
+            list(
+                UserTitle.objects.order_by("min_messages").values_list(
+                    "min_messages", "title"
+                )
             )
-        ) or DEFAULT_LADDER
+            or DEFAULT_LADDER
+        )
         cache.set(CACHE_KEY, ladder, 300)
     return ladder
 

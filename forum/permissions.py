@@ -3,8 +3,22 @@
 Views ask intent-named questions (`can_reply(user, thread)`) and hand the template
 booleans. Fetch-and-authorize helpers (`get_thread_for_user_or_404`) make a thread you
 may not see a 404, so its existence leaks nothing.
+
+Roles, lowest first:
+- guests, registered members whose e-mail is not confirmed ("unverified"), members:
+  their rights in each node come from ForumPermission rows (a node without a row
+  inherits its parent's; the defaults: everyone reads, members write);
+- moderators: of one node and everything under it, or of every node (a Moderator
+  row without a node); they see hidden content and use the moderator tools there;
+- administrators (staff accounts): moderators of everything, plus the admin.
+A banned member reads like a member but may not post, react, report or edit.
+
+The rows behind these answers are one cached snapshot (forum/moderation/policy.py),
+remembered on the user object for the request: asking for every post on a page costs
+no query.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,22 +26,150 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+# A thread whose opening post waits for approval is kept out of its forum as a
+# soft-deleted thread with this reason and no deleting moderator; its starter and
+# the forum's moderators still see it.
+AWAITING_APPROVAL = "Awaiting approval"
+
+
+# --- the snapshot, once per request ---------------------------------------------
+
+
+def _snapshot(user, node=None):
+    """The policy snapshot, remembered on the user object for the request (and
+    fetched again only when this process dropped its copy: something changed)."""
+    from forum.moderation import policy
+
+    generation = policy.generation()
+    snapshot = getattr(user, "_forum_policy", None)
+    if snapshot is None or getattr(user, "_forum_policy_at", None) != generation:
+        snapshot = policy.current()
+    if node is not None and not snapshot.knows(node) and snapshot.needs_ancestry():
+        snapshot = policy.rebuild_for(node.pk)
+    if snapshot is not getattr(user, "_forum_policy", None):
+        user._forum_policy = snapshot
+        user._forum_policy_at = policy.generation()
+    return snapshot
+
+
+def _rights(user, node):
+    """The role's rights in this node (view, start_threads, reply, react, upload)."""
+    snapshot = _snapshot(user, node)
+    if not user.is_authenticated:
+        return snapshot.perms("guest", node)
+    member = snapshot.perms("member", node)
+    unverified = snapshot.perms("unverified", node)
+    if member == unverified:
+        return member  # no need to ask whether the e-mail is confirmed
+    from accounts.selectors import has_verified_email
+
+    return member if has_verified_email(user) else unverified
+
+
+# --- who is who -----------------------------------------------------------------
+
 
 def is_staff(user) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
-def can_moderate(user, node=None) -> bool:
+def is_admin(user) -> bool:
     return is_staff(user)
 
 
+def can_moderate(user, node=None) -> bool:
+    """Moderator of this node (through it or an ancestor), of every node, or
+    staff. Without a node: a moderator of every node."""
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    return _snapshot(user, node).moderates(user.pk, node)
+
+
+def is_global_moderator(user) -> bool:
+    return can_moderate(user, None)
+
+
+def is_moderator(user) -> bool:
+    """A moderator somewhere: may open the moderator pages (queue, reports, log),
+    which show only what they moderate."""
+    if not user.is_authenticated:
+        return False
+    return is_staff(user) or user.pk in _snapshot(user).moderators
+
+
+def moderated_node_ids(user) -> set[int] | None:
+    """The nodes a moderator moderates; None for everywhere (staff, global)."""
+    if is_global_moderator(user):
+        return None
+    from forum.moderation.policy import EVERYWHERE
+
+    nodes = _snapshot(user).moderators.get(getattr(user, "pk", None), frozenset())
+    return None if nodes == EVERYWHERE else set(nodes)
+
+
+def active_ban(user):
+    """The ban in force on this member (reason, expires_at), or None."""
+    if not user.is_authenticated:
+        return None
+    return _snapshot(user).ban_for(user.pk)
+
+
+def is_banned(user) -> bool:
+    return active_ban(user) is not None
+
+
+def ban_message(user) -> str:
+    ban = active_ban(user)
+    if ban is None:
+        return ""
+    if ban.expires_at is None:
+        until = "permanently"
+    else:
+        local = timezone.localtime(ban.expires_at)
+        until = "until " + local.strftime("%b %-d, %Y %H:%M")
+    return f"You have been banned {until}. Reason: {ban.reason}"
+
+
+# --- seeing ---------------------------------------------------------------------
+
+
 def can_view_node(user, node) -> bool:
-    return True
+    if _rights(user, node).view:
+        return True
+    return can_moderate(user, node)
+
+
+def visible_node_ids(user) -> set[int]:
+    """Every node this member may see: search, feeds and lists filter with it
+    (`thread__node_id__in=visible_node_ids(user)`)."""
+    from forum.moderation.policy import NodeRef
+
+    return {
+        pk
+        for pk, parent_id in _snapshot(user).parents.items()
+        if can_view_node(user, NodeRef(pk, parent_id))
+    }
+
+
+def is_awaiting_approval(thread) -> bool:
+    """A new thread held for approval (see AWAITING_APPROVAL)."""
+    return bool(
+        thread.is_deleted
+        and thread.deleted_by_id is None
+        and thread.delete_reason == AWAITING_APPROVAL
+    )
 
 
 def can_view_thread(user, thread) -> bool:
     if thread.is_deleted and not can_moderate(user, thread.node):
-        return False
+        if not (
+            is_awaiting_approval(thread)
+            and user.is_authenticated
+            and thread.starter_id == user.pk
+        ):
+            return False
     return can_view_node(user, thread.node)
 
 
@@ -43,28 +185,99 @@ def can_view_post(user, post) -> bool:
     return True
 
 
+def can_view_deleted(user, node) -> bool:
+    return can_moderate(user, node)
+
+
+def can_view_ip(user, post) -> bool:
+    return can_moderate(user, post.thread.node)
+
+
+def can_look_up_ip(user) -> bool:
+    """The "other members who used this IP" page: staff and global moderators."""
+    return is_global_moderator(user)
+
+
+# --- writing --------------------------------------------------------------------
+
+
 def can_post(user) -> bool:
-    """A signed-in, active member (the members issue adds e-mail verification)."""
-    return bool(user.is_authenticated and user.is_active)
+    """A signed-in, active member who has confirmed an e-mail address (asked once
+    per request: the answer is remembered on the user object)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    from accounts.selectors import has_verified_email
+
+    return has_verified_email(user)
+
+
+def may_write(user) -> bool:
+    """Allowed to write anything at all: can_post and not banned."""
+    return can_post(user) and not is_banned(user)
 
 
 def can_start_thread(user, node) -> bool:
-    return node.kind == node.Kind.FORUM and can_post(user) and can_view_node(user, node)
+    if node.kind != node.Kind.FORUM or not may_write(user):
+        return False
+    if not can_view_node(user, node):
+        return False
+    return _rights(user, node).start_threads or can_moderate(user, node)
 
 
 def can_reply(user, thread) -> bool:
-    if not can_post(user) or not can_view_thread(user, thread):
+    if not may_write(user) or not can_view_thread(user, thread):
         return False
-    return not thread.is_locked or can_moderate(user, thread.node)
+    if is_awaiting_approval(thread):
+        return False
+    if can_moderate(user, thread.node):
+        return True
+    return not thread.is_locked and _rights(user, thread.node).reply
 
 
 def reply_refusal(user, thread) -> str:
     """Why can_reply said no, in words for the member."""
     if not user.is_authenticated:
         return "You must log in to reply."
+    if is_banned(user):
+        return ban_message(user)
+    if is_awaiting_approval(thread):
+        return "This thread is awaiting moderator approval."
     if thread.is_locked:
         return "This thread is locked: no more replies can be posted."
     return "You may not reply to this thread."
+
+
+def can_upload(user, node) -> bool:
+    return may_write(user) and (
+        _rights(user, node).upload or can_moderate(user, node)
+    )
+
+
+# --- reactions (forum/posts/reactions.py) ---
+def can_react(user, post) -> bool:
+    """Members react to others' visible posts: not their own, not a deleted or
+    unapproved post, not in a deleted thread. `post.thread` must be loaded."""
+    if not may_write(user) or post.author_id == user.pk:
+        return False
+    if post.is_deleted or not post.is_approved or post.thread.is_deleted:
+        return False
+    if not _rights(user, post.thread.node).react:
+        return False
+    return can_view_post(user, post)
+
+
+def react_refusal(user, post) -> str:
+    """Why can_react said no, in words for the member."""
+    if not user.is_authenticated:
+        return "You must log in to react to posts."
+    if is_banned(user):
+        return ban_message(user)
+    if post.author_id == user.pk:
+        return "You can't react to your own post."
+    return "You can't react to this post."
+
+
+# --- end reactions ---
 
 
 def can_edit_post(user, post) -> bool:
@@ -72,7 +285,7 @@ def can_edit_post(user, post) -> bool:
         return False
     if can_moderate(user, post.thread.node):
         return True
-    return post.author_id == user.pk and not post.is_deleted and can_post(user)
+    return post.author_id == user.pk and not post.is_deleted and may_write(user)
 
 
 def can_delete_post(user, post) -> bool:
@@ -80,7 +293,9 @@ def can_delete_post(user, post) -> bool:
         return False
     if can_moderate(user, post.thread.node):
         return True
-    if post.author_id != user.pk or not can_post(user):
+    if post.author_id != user.pk or not may_write(user):
+        return False
+    if is_awaiting_approval(post.thread):
         return False
     window = timedelta(seconds=settings.FORUM_DELETE_WINDOW_SECONDS)
     return timezone.now() - post.created_at <= window
@@ -92,13 +307,95 @@ def can_view_edit_history(user, post) -> bool:
     )
 
 
-def can_view_deleted(user, node) -> bool:
-    return can_moderate(user, node)
+def can_report(user, post) -> bool:
+    """Members report others' visible posts."""
+    if not may_write(user) or post.author_id == user.pk:
+        return False
+    if post.is_deleted or not post.is_approved:
+        return False
+    return can_view_post(user, post)
+
+
+# --- moderators' questions ------------------------------------------------------
+
+
+def can_act_on_member(user, member) -> bool:
+    """Warn, ban or clean up after a member: global moderators and staff, never
+    against staff or another moderator."""
+    if not is_global_moderator(user) or member.pk == user.pk:
+        return False
+    return not (is_staff(member) or is_moderator(member))
+
+
+def can_warn(user, member) -> bool:
+    if member.pk == getattr(user, "pk", None) or not is_moderator(user):
+        return False
+    return not (is_staff(member) or is_moderator(member))
+
+
+def can_view_log_entry(user, entry) -> bool:
+    if is_global_moderator(user):
+        return True
+    nodes = moderated_node_ids(user)
+    return bool(nodes) and entry.node_id in nodes
+
+
+# --- the approval queue ---------------------------------------------------------
+
+_LINK = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)|\[url\b|\[img\b")
+
+
+def count_links(body: str) -> int:
+    return len(_LINK.findall(body or ""))
+
+
+def _approved_posts(user, enough: int) -> int:
+    if getattr(user, "message_count", 0) >= enough:
+        return enough
+    from forum.posts.models import Post
+
+    return (
+        Post.objects.filter(author_id=user.pk, is_approved=True, is_deleted=False)
+        .values("pk")[:enough]
+        .count()
+    )
+
+
+def must_approve(user, *, body: str, node=None) -> bool:
+    """Whether a new post waits in the approval queue: a member with fewer than
+    FORUM_APPROVAL_POSTS approved posts, or a new member (under
+    FORUM_NEW_MEMBER_POSTS) whose post has more than FORUM_APPROVAL_MAX_LINKS
+    links. Moderators of the node never wait."""
+    if can_moderate(user, node):
+        return False
+    needed = getattr(settings, "FORUM_APPROVAL_POSTS", 3)
+    max_links = getattr(settings, "FORUM_APPROVAL_MAX_LINKS", 2)
+    new_member = getattr(settings, "FORUM_NEW_MEMBER_POSTS", 5)
+    enough = max(needed, new_member if max_links is not None else 0)
+    if enough <= 0:
+        return False
+    approved = _approved_posts(user, enough)
+    if approved < needed:
+        return True
+    return bool(
+        max_links is not None
+        and approved < new_member
+        and count_links(body) > max_links
+    )
+
+
+# --- refusing -------------------------------------------------------------------
 
 
 def require(allowed: bool, message: str = "You may not do that.") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def require_may_write(user) -> None:
+    """403 with the ban's reason for a banned member."""
+    if is_banned(user):
+        raise PermissionDenied(ban_message(user))
 
 
 def get_node_for_user_or_404(user, pk: int):

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -166,6 +167,11 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS", True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# The forum's rules: usernames (accounts.adapter.clean_username, which applies
+# accounts.validators) and a sign-up form with a honeypot.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
 
 # The cache is shared by every process (rate limits and the guest page cache rely on
 # it): PostgreSQL by default, Redis when REDIS_URL is set.
@@ -182,6 +188,25 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "forum_cache",
         }
+    }
+
+# Whole pages for guests, view-count de-duplication: off the database. Redis when
+# REDIS_URL is set (shared by every machine), else files on this machine.
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pages",
+    }
+elif TESTING:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -264,4 +289,5 @@ FORUM_FLOOD_SECONDS_NEW_MEMBER = env_int("FORUM_FLOOD_SECONDS_NEW_MEMBER", 30)
 FORUM_NEW_MEMBER_POSTS = 5
 FORUM_DUPLICATE_WINDOW_SECONDS = 300
 FORUM_VIEW_DEDUPE_SECONDS = 30 * 60
+FORUM_GUEST_CACHE_SECONDS = env_int("FORUM_GUEST_CACHE_SECONDS", 60)
 NEWS_FETCH_ALLOW_LOOPBACK = False

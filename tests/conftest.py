@@ -1,8 +1,21 @@
 """Shared fixtures: members, forums and threads made through the real services."""
 
 import pytest
+from django.core.cache import caches
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """The guest page cache lives outside the database, so no transaction rollback
+    empties it: start every test without cached pages or buffered view counts."""
+    from forum.core import viewcounts
+
+    caches["pages"].clear()
+    with viewcounts._lock:
+        viewcounts._pending.clear()
+    yield
 
 
 @pytest.fixture
@@ -35,3 +48,10 @@ def thread(forum_node, member):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+# --- reactions ---
+@pytest.fixture
+def reaction_types(db):
+    """The default reaction set by name: Like, Love, Haha, Wow (+1), Sad, Angry (0)."""
+    return factories.default_reaction_types()

@@ -84,3 +84,45 @@ def reply(*, author, thread, body=None):
         enforce_limits=False,
     )
     return result.post
+
+
+def wait_out_flood(member):
+    """Forget when a member last posted, as if the flood window had passed (the
+    factories above post through the services, which start the member's clock)."""
+    type(member).objects.filter(pk=member.pk).update(last_post_at=None)
+    member.last_post_at = None
+    return member
+
+
+# --- reactions (tests/posts/test_reactions*.py) ---
+DEFAULT_REACTION_TYPES = [
+    ("Like", "\U0001f44d", 1),
+    ("Love", "\u2764\ufe0f", 1),
+    ("Haha", "\U0001f602", 1),
+    ("Wow", "\U0001f62e", 1),
+    ("Sad", "\U0001f622", 0),
+    ("Angry", "\U0001f621", 0),
+]
+
+
+def default_reaction_types() -> dict:
+    """The migration's default reaction set by name; made again when a
+    transactional test has emptied the table."""
+    from forum.posts.models import ReactionType
+
+    types = {}
+    for i, (name, emoji, score) in enumerate(DEFAULT_REACTION_TYPES):
+        types[name], _ = ReactionType.objects.get_or_create(
+            name=name,
+            defaults={"emoji": emoji, "score": score, "display_order": 10 * (i + 1)},
+        )
+    return types
+
+
+def react(*, user, post, reaction_type):
+    """React through the service, without the per-minute limit."""
+    from forum.posts.reactions import react_to_post
+
+    return react_to_post(
+        user=user, post=post, reaction_type=reaction_type, enforce_limits=False
+    )

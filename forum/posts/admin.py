@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forum.posts import services
+from forum.posts import reactions, services
 from forum.posts.models import Post, PostEdit, Reaction, ReactionType
 
 
@@ -61,10 +61,32 @@ class PostAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.action(description="Recompute reaction scores for the selected types")
+def recompute_reaction_scores(modeladmin, request, queryset):
+    for reaction_type in queryset:
+        reactions.schedule_score_recompute(reaction_type_id=reaction_type.pk)
+    modeladmin.message_user(
+        request, "The reaction scores will be recomputed in the background."
+    )
+
+
 @admin.register(ReactionType)
 class ReactionTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "emoji", "score", "display_order", "is_active"]
     list_editable = ["display_order", "is_active"]
+    actions = [recompute_reaction_scores]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "score" in form.changed_data:
+            # Posts and members carrying this type move to the new score once the
+            # change is committed (forum/posts/tasks.py).
+            reactions.schedule_score_recompute(reaction_type_id=obj.pk)
+            self.message_user(
+                request,
+                "Reaction scores will be recomputed in the background for the new "
+                "score.",
+            )
 
 
 @admin.register(Reaction)

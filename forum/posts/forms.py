@@ -5,18 +5,32 @@ from django.conf import settings
 
 from forum.core.markup import check_bbcode
 
+# Beyond this many times the length limit the text is not a post, and parsing it
+# for markup problems would only spend time on a refusal already decided.
+MARKUP_CHECK_FACTOR = 4
+
 
 def clean_body_text(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise forms.ValidationError("Please enter a message.")
     limit = settings.FORUM_MAX_BODY_LENGTH
+    problems = []
     if len(body) > limit:
-        raise forms.ValidationError(
+        problems.append(
             f"Your message is {len(body):,} characters long; the limit is {limit:,}."
             " Please shorten it."
         )
-    problems = check_bbcode(body)
+    if len(body) <= limit * MARKUP_CHECK_FACTOR:
+        # Markup problems are reported even on an over-long message, so the member
+        # fixes everything in one go (10,000 nested quotes are also too long).
+        # check_bbcode measures length against its own constant; the form has
+        # already said that, with the configured limit.
+        problems += [
+            problem
+            for problem in check_bbcode(body)
+            if not problem.startswith("The message is too long")
+        ]
     if problems:
         raise forms.ValidationError(problems)
     return body

@@ -11,6 +11,7 @@ from forum.permissions import (
     reply_refusal,
 )
 from forum.posts.models import Post
+from forum.posts.reactions import attach_reactions
 from forum.threads.models import Node, Thread
 from forum.threads.selectors import node_breadcrumb
 
@@ -21,6 +22,9 @@ class PostRow:
     can_edit: bool
     can_delete: bool
     author_title: str
+    # reactions: filled by forum.posts.reactions.attach_reactions
+    reactions: object = None  # ReactionSummary
+    can_react: bool = False
 
 
 @dataclass
@@ -38,7 +42,9 @@ def thread_posts(user, thread: Thread, page: int):
     """The posts on one page: an index range on (thread, position), never an OFFSET
     scan, so page 2,500 of a megathread costs what page 1 does."""
     qs = Post.objects.in_thread(thread).on_page(page).select_related("author")
-    if not can_moderate(user, thread.node):
+    if can_moderate(user, thread.node):
+        qs = qs.select_related("deleted_by")  # "Deleted by ..." on deleted posts
+    else:
         qs = qs.filter(is_deleted=False)
         if user.is_authenticated:
             from django.db.models import Q
@@ -65,6 +71,7 @@ def thread_page(user, thread: Thread, page: int) -> ThreadPage:
         )
         for post in posts
     ]
+    attach_reactions(user, rows)  # reactions: constant queries for the page
     allowed = can_reply(user, thread)
     return ThreadPage(
         thread=thread,

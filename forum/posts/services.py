@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from forum.core.markup import render_bbcode
+from forum.core.pagecache import invalidate
+from forum.posts import reactions
 from forum.posts.models import Post, PostEdit
 from forum.threads.models import Node, Thread
 from forum.threads.services import refresh_node_last_post
@@ -86,6 +88,7 @@ def index_post(post: Post, *, title: str = "") -> None:
 
 
 def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
+    invalidate(f"thread:{thread.pk}", f"node:{thread.node_id}", "index")
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + (0 if new_thread else 1),
         last_post_id=post.pk,
@@ -93,6 +96,11 @@ def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool
         last_poster=author,
         last_poster_name=author.username,
     )
+    if thread.is_deleted:
+        # A staff reply inside a deleted thread: the thread is out of its forum's
+        # and its members' counts until restore_thread adds its posts back.
+        User.objects.filter(pk=author.pk).update(last_post_at=now)
+        return
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") + (1 if new_thread else 0),
         post_count=F("post_count") + 1,
@@ -240,6 +248,9 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         thread.title = title
         thread.slug = make_slug(title)
     index_post(post, title=thread.title if post.position == 0 else "")
+    invalidate(f"thread:{thread.pk}")
+    if title_changed:
+        invalidate(f"node:{thread.node_id}", "index")
     return post
 
 
@@ -261,6 +272,7 @@ def _shift_member_counts(counts: dict[int, int], sign: int) -> None:
 
 
 def _refresh_thread_last_post(thread_id: int) -> None:
+    invalidate(f"thread:{thread_id}")
     last = (
         Post.objects.visible()
         .filter(thread_id=thread_id)
@@ -281,6 +293,7 @@ def _refresh_thread_last_post(thread_id: int) -> None:
 @transaction.atomic
 def delete_post(*, actor, post: Post, reason: str = "") -> None:
     """Soft-delete a post (restorable). Deleting the first post deletes the thread."""
+    reactions.lock_out_reactions(post.thread_id)  # before any row lock
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
     if post.is_deleted:
         return
@@ -292,17 +305,22 @@ def delete_post(*, actor, post: Post, reason: str = "") -> None:
     Post.objects.filter(pk=post.pk).update(
         is_deleted=True, deleted_at=now, deleted_by=actor, delete_reason=reason
     )
-    if post.is_approved and not thread.is_deleted:
+    # The thread's own reply count moves even while the thread is deleted; its
+    # forum's and members' counts only while it is visible (see delete_thread).
+    if post.is_approved:
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
+    if post.is_approved and not thread.is_deleted:
         Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") - 1)
         if post.author_id:
             _shift_member_counts({post.author_id: 1}, -1)
+        reactions.on_posts_visibility_changed([post.pk], visible=False)
     _refresh_thread_last_post(thread.pk)
     refresh_node_last_post(thread.node_id)
 
 
 @transaction.atomic
 def restore_post(*, actor, post: Post) -> None:
+    reactions.lock_out_reactions(post.thread_id)  # before any row lock
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
     if not post.is_deleted:
         return
@@ -313,11 +331,15 @@ def restore_post(*, actor, post: Post) -> None:
     Post.objects.filter(pk=post.pk).update(
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
-    if post.is_approved and not thread.is_deleted:
+    # The thread's own reply count moves even while the thread is deleted; its
+    # forum's and members' counts only while it is visible (see delete_thread).
+    if post.is_approved:
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+    if post.is_approved and not thread.is_deleted:
         Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") + 1)
         if post.author_id:
             _shift_member_counts({post.author_id: 1}, +1)
+        reactions.on_posts_visibility_changed([post.pk], visible=True)
     _refresh_thread_last_post(thread.pk)
     refresh_node_last_post(thread.node_id)
 
@@ -326,6 +348,7 @@ def restore_post(*, actor, post: Post) -> None:
 def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
     """Soft-delete a thread: it leaves the forum's counts and its posts leave their
     authors' message counts; the posts themselves keep their own state."""
+    reactions.lock_out_reactions(thread.pk)  # before any row lock
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_deleted:
         return
@@ -337,9 +360,11 @@ def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
         deleted_by=actor,
         delete_reason=reason,
     )
+    reactions.on_posts_visibility_changed(visible.values("pk"), visible=False)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") - 1,
-        post_count=F("post_count") - sum(counts.values()),
+        # Every visible post, including those of accounts since deleted.
+        post_count=F("post_count") - (thread.reply_count + 1),
     )
     _shift_member_counts(counts, -1)
     refresh_node_last_post(thread.node_id)
@@ -347,6 +372,7 @@ def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
 
 @transaction.atomic
 def restore_thread(*, actor, thread: Thread) -> None:
+    reactions.lock_out_reactions(thread.pk)  # before any row lock
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if not thread.is_deleted:
         return
@@ -355,9 +381,11 @@ def restore_thread(*, actor, thread: Thread) -> None:
     Thread.objects.filter(pk=thread.pk).update(
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
+    reactions.on_posts_visibility_changed(visible.values("pk"), visible=True)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") + 1,
-        post_count=F("post_count") + sum(counts.values()),
+        # Every visible post, including those of accounts since deleted.
+        post_count=F("post_count") + (thread.reply_count + 1),
     )
     _shift_member_counts(counts, +1)
     refresh_node_last_post(thread.node_id)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from forum.posts import views
+from forum.posts import reaction_views, views
 
 app_name = "posts"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("posts/<int:pk>/delete", views.delete, name="delete"),
     path("posts/<int:pk>/restore", views.restore, name="restore"),
     path("posts/<int:pk>/history", views.history, name="history"),
+    # reactions (forum/posts/reaction_views.py)
+    path("posts/<int:pk>/react", reaction_views.react, name="react"),
+    path("posts/<int:pk>/reactions", reaction_views.reactions_list, name="reactions"),
 ]

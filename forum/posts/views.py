@@ -7,13 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from forum.core.http import client_ip, visitor_key
+from forum.core.pagecache import guest_cached
+from forum.core.viewcounts import record_view
 from forum.core.markup import quote_tag_for
 from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
 from forum.permissions import (
     can_delete_post,
-    can_moderate,
     can_edit_post,
+    can_moderate,
     can_reply,
     can_start_thread,
     can_view_edit_history,
@@ -27,9 +29,15 @@ from forum.permissions import (
 from forum.posts import selectors, services
 from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.posts.models import Post
-from forum.threads.services import mark_thread_read, record_thread_view
+from forum.threads.services import mark_thread_read
 
 
+def _posted(request):
+    # Not `request.POST or None`: an empty POST must still be a (failing) submission.
+    return request.POST if request.method == "POST" else None
+
+
+@guest_cached(lambda pk, **_: [f"thread:{pk}"])
 def thread(request, pk: int, slug: str = "", page: int = 1):
     thread = get_thread_for_user_or_404(request.user, pk)
     page = parse_page(page)
@@ -37,15 +45,17 @@ def thread(request, pk: int, slug: str = "", page: int = 1):
         target = thread.get_absolute_url(min(page, thread.page_count))
         return redirect(target, permanent=slug != thread.slug)
     data = selectors.thread_page(request.user, thread, page)
-    record_thread_view(thread=thread, visitor_key=visitor_key(request))
+    record_view(thread.pk, visitor_key(request))
     if data.rows:
         mark_thread_read(
             user=request.user, thread=thread, position=data.rows[-1].post.position
         )
     form = ReplyForm() if data.can_reply else None
-    return render(
+    response = render(
         request, "posts/thread.html", {"page": data, "thread": thread, "form": form}
     )
+    response.page_cache_hook = ("thread-view", thread.pk)  # count cached views too
+    return response
 
 
 def post_redirect(request, pk: int):
@@ -60,7 +70,10 @@ def _quotes_for(request, thread, ids) -> str:
     by_id = {p.pk: p for p in posts if can_view_post(request.user, p)}
     return "".join(
         quote_tag_for(
-            username=p.author_name, post_id=p.pk, member_id=p.author_id or 0, body=p.body
+            username=p.author_name,
+            post_id=p.pk,
+            member_id=p.author_id or 0,
+            body=p.body,
         )
         for i in wanted
         if (p := by_id.get(i))
@@ -99,7 +112,7 @@ def reply(request, pk: int, slug: str = ""):
 def post_thread(request, pk: int, slug: str = ""):
     node = get_node_for_user_or_404(request.user, pk)
     require(can_start_thread(request.user, node), "You may not start threads here.")
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.create_thread(
@@ -122,9 +135,9 @@ def edit(request, pk: int):
     require(can_edit_post(request.user, post), "You may not edit this post.")
     with_title = post.position == 0
     initial = {"body": post.body, "title": post.thread.title}
-    form = EditPostForm(request.POST or None, initial=initial, with_title=with_title)
+    form = EditPostForm(_posted(request), initial=initial, with_title=with_title)
     if request.method == "POST" and form.is_valid():
-        services.edit_post(
+        post = services.edit_post(
             editor=request.user,
             post=post,
             body=form.cleaned_data["body"],
@@ -139,7 +152,7 @@ def edit(request, pk: int):
 def delete(request, pk: int):
     post = get_post_for_user_or_404(request.user, pk)
     require(can_delete_post(request.user, post), "You may not delete this post.")
-    form = DeletePostForm(request.POST or None)
+    form = DeletePostForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.delete_post(
             actor=request.user, post=post, reason=form.cleaned_data["reason"]
@@ -150,7 +163,8 @@ def delete(request, pk: int):
             if post.position == 0
             else post.thread.get_absolute_url()
         )
-        return redirect(safe_next(request, request.POST.get("next"), fallback))
+        wanted = request.POST.get("next") or request.GET.get("next")
+        return redirect(safe_next(request, wanted, fallback))
     return render(request, "posts/delete.html", {"post": post, "form": form})
 
 
@@ -158,7 +172,9 @@ def delete(request, pk: int):
 @require_POST
 def restore(request, pk: int):
     post = get_post_for_user_or_404(request.user, pk)
-    require(can_moderate(request.user, post.thread.node), "Only moderators may do that.")
+    require(
+        can_moderate(request.user, post.thread.node), "Only moderators may do that."
+    )
     services.restore_post(actor=request.user, post=post)
     messages.success(request, "The post has been restored.")
     return redirect(post.get_thread_url())

@@ -1,10 +1,10 @@
 """Writes to nodes and threads. One transaction per intent; counters move with F()."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from forum.core.pagecache import invalidate
 from forum.threads.models import Node, Thread
 
 
@@ -26,16 +26,19 @@ def refresh_node_last_post(node_id: int) -> None:
         last_poster_id=latest.last_poster_id if latest else None,
         last_poster_name=latest.last_poster_name if latest else "",
     )
+    invalidate(f"node:{node_id}", "index")
 
 
 def lock_thread(*, thread: Thread, locked: bool = True) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
     thread.is_locked = locked
+    invalidate(f"thread:{thread.pk}", f"node:{thread.node_id}")
 
 
 def stick_thread(*, thread: Thread, sticky: bool = True) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_sticky=sticky)
     thread.is_sticky = sticky
+    invalidate(f"thread:{thread.pk}", f"node:{thread.node_id}")
 
 
 @transaction.atomic
@@ -54,22 +57,9 @@ def move_thread(*, thread: Thread, to_node: Node) -> None:
             thread_count=F("thread_count") + 1, post_count=F("post_count") + posts
         )
     Thread.objects.filter(pk=thread.pk).update(node=to_node)
+    invalidate(f"thread:{thread.pk}")
     refresh_node_last_post(old_node_id)
     refresh_node_last_post(to_node.pk)
-
-
-def record_thread_view(*, thread: Thread, visitor_key: str) -> bool:
-    """Count a view once per visitor per window; returns whether it counted.
-
-    The dedupe key lives in the shared cache so that every web process agrees.
-    """
-    from django.conf import settings
-
-    key = f"thread-view:{thread.pk}:{visitor_key}"
-    if not cache.add(key, 1, timeout=settings.FORUM_VIEW_DEDUPE_SECONDS):
-        return False
-    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
-    return True
 
 
 def mark_thread_read(*, user, thread: Thread, position: int) -> None:

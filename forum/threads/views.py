@@ -2,11 +2,13 @@
 
 from django.shortcuts import redirect, render
 
+from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.permissions import get_node_for_user_or_404
 from forum.threads import selectors
 
 
+@guest_cached(lambda **_: ["index"])
 def index(request):
     return render(
         request,
@@ -15,6 +17,7 @@ def index(request):
     )
 
 
+@guest_cached(lambda pk, **_: [f"node:{pk}"])
 def forum(request, pk: int, slug: str = "", page: int = 1):
     node = get_node_for_user_or_404(request.user, pk)
     if node.is_category:

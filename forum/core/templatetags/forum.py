@@ -40,7 +40,17 @@ def time_tag(value, fmt: str = "M j, Y"):
 
 @register.inclusion_tag("partials/_avatar.html")
 def avatar(user, size: int = 96, name: str = ""):
-    return {"member": user, "size": size, "name": name or getattr(user, "username", "")}
+    src = ""
+    if user is not None and getattr(user, "avatar", ""):
+        # The smallest stored rendition that is at least as large as shown.
+        stored = next((s for s in (48, 96, 192) if s >= size), 192)
+        src = user.avatar_url(stored)
+    return {
+        "member": user,
+        "size": size,
+        "src": src,
+        "name": name or getattr(user, "username", ""),
+    }
 
 
 @register.filter

@@ -1,0 +1,192 @@
+"""Writes to members: profile, avatar, last seen, and deleting an account.
+
+One transaction per intent. Files (avatars) go through Django's storage API and are
+removed only once the database change that stops pointing at them has committed.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from forum.core.images import AVATAR_SIZES, process_avatar
+from forum.core.markup import render_bbcode
+
+User = get_user_model()
+
+LAST_SEEN_INTERVAL = timedelta(minutes=5)
+
+
+def _render(text: str) -> str:
+    return str(render_bbcode(text)) if text else ""
+
+
+def update_profile(
+    *,
+    member,
+    country: str,
+    location: str,
+    website: str,
+    about: str,
+    signature: str,
+    theme: str,
+    show_last_seen: bool,
+) -> None:
+    """Store the member's profile, with about/signature rendered to HTML once here.
+
+    The in-memory `member` is updated to match, so the page can render it at once.
+    """
+    fields = {
+        "country": country,
+        "location": location,
+        "website": website,
+        "about": about,
+        "about_html": _render(about),
+        "signature": signature,
+        "signature_html": _render(signature),
+        "theme": theme,
+        "show_last_seen": show_last_seen,
+    }
+    with transaction.atomic():
+        User.objects.filter(pk=member.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(member, name, value)
+
+
+def avatar_file_names(prefix: str) -> list[str]:
+    return [f"{prefix}-{size}.webp" for size in AVATAR_SIZES] if prefix else []
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def set_avatar(*, member, data: bytes, filename: str = "") -> str:
+    """Re-encode an upload into the avatar sizes and make it the member's avatar.
+
+    Raises forum.core.images.ImageRejected (message for the member) before anything
+    is stored, so a refused upload leaves the old avatar as it was. The new files
+    live under avatars/<member id>/<random>; the old ones are deleted after commit.
+    Returns the new storage prefix.
+    """
+    images = process_avatar(data, filename=filename)
+    prefix = f"avatars/{member.pk}/{secrets.token_hex(8)}"
+    stored: list[str] = []
+    try:
+        for size, content in images.items():
+            wanted = f"{prefix}-{size}.webp"
+            stored.append(default_storage.save(wanted, ContentFile(content)))
+            if stored[-1] != wanted:
+                # The storage renamed it; the prefix would not find it.
+                raise RuntimeError(f"avatar storage renamed {wanted} to {stored[-1]}")
+        with transaction.atomic():
+            old = (
+                User.objects.select_for_update()
+                .values_list("avatar", flat=True)
+                .get(pk=member.pk)
+            )
+            User.objects.filter(pk=member.pk).update(avatar=prefix)
+            old_files = avatar_file_names(old)
+            transaction.on_commit(lambda: _delete_files(old_files))
+    except BaseException:
+        _delete_files(stored)
+        raise
+    member.avatar = prefix
+    return prefix
+
+
+def remove_avatar(*, member) -> None:
+    """Back to the initial-letter avatar; the files go once that has committed."""
+    with transaction.atomic():
+        old = (
+            User.objects.select_for_update()
+            .values_list("avatar", flat=True)
+            .get(pk=member.pk)
+        )
+        User.objects.filter(pk=member.pk).update(avatar="")
+        old_files = avatar_file_names(old)
+        transaction.on_commit(lambda: _delete_files(old_files))
+    member.avatar = ""
+
+
+def touch_last_seen(*, member, now: datetime | None = None) -> bool:
+    """Record that the member is here, at most once per LAST_SEEN_INTERVAL.
+
+    Costs nothing while the stored time is fresh; otherwise one UPDATE that only
+    matches a stale row, so two concurrent requests write once. Returns whether
+    anything was written.
+    """
+    now = now or timezone.now()
+    cutoff = now - LAST_SEEN_INTERVAL
+    if member.last_seen_at is not None and member.last_seen_at > cutoff:
+        return False
+    stale = Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=cutoff)
+    written = User.objects.filter(stale, pk=member.pk).update(last_seen_at=now)
+    member.last_seen_at = now
+    return bool(written)
+
+
+def deleted_member_name(pk: int) -> str:
+    return f"Deleted member {pk}"
+
+
+def _rename_content(member, name: str) -> None:
+    from forum.posts.models import Post
+    from forum.threads.models import Node, Thread
+
+    Post.objects.filter(author=member).update(author_name=name)
+    Thread.objects.filter(starter=member).update(starter_name=name)
+    Thread.objects.filter(last_poster=member).update(last_poster_name=name)
+    Node.objects.filter(last_poster=member).update(last_poster_name=name)
+
+
+@transaction.atomic
+def delete_account(*, member) -> None:
+    """Anonymize a member who asked to leave; their posts stay.
+
+    The account becomes "Deleted member <id>": e-mail, profile, avatar, title and
+    permissions cleared, password unusable, inactive, flagged is_deleted_member,
+    allauth's e-mail addresses removed. Every post, thread and forum listing that
+    showed the old name shows the new one. All of it commits together or not at
+    all; the avatar files are deleted after commit.
+    """
+    from allauth.account.models import EmailAddress
+
+    locked = User.objects.select_for_update().get(pk=member.pk)
+    old_files = avatar_file_names(locked.avatar)
+    name = deleted_member_name(locked.pk)
+    locked.username = name
+    for field in (
+        "email",
+        "first_name",
+        "last_name",
+        "custom_title",
+        "country",
+        "location",
+        "website",
+        "about",
+        "about_html",
+        "signature",
+        "signature_html",
+        "avatar",
+    ):
+        setattr(locked, field, "")
+    locked.last_seen_at = None
+    locked.show_last_seen = False
+    locked.is_active = False
+    locked.is_staff = False
+    locked.is_superuser = False
+    locked.is_deleted_member = True
+    locked.set_unusable_password()
+    locked.save()
+    locked.groups.clear()
+    locked.user_permissions.clear()
+    EmailAddress.objects.filter(user=locked).delete()
+    _rename_content(locked, name)
+    transaction.on_commit(lambda: _delete_files(old_files))

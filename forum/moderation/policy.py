@@ -1,0 +1,278 @@
+"""The permission table behind forum/permissions.py, loaded once and shared.
+
+Everything a "may this member ...?" question needs that lives in rows — each role's
+rights in each node (inheritance resolved), who moderates where, who is banned — is
+one small `Snapshot`. It is built with four queries and kept:
+
+- in the shared cache under the current policy version, so every web process
+  builds it once per change;
+- in this process for LOCAL_SECONDS, so a normal page asks no query at all for it
+  (the version is re-read from the shared cache after that).
+
+Every write that changes one of those rows calls `bump_version()`: the admin when a
+permission or moderator is saved, the ban and warning services. A node created since
+the snapshot was built is resolved through its parent; when the board has private
+nodes or forum moderators, meeting such a node rebuilds the snapshot once.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+VERSION_KEY = "forum-policy:version"
+SNAPSHOT_SECONDS = 300
+LOCAL_SECONDS = 30
+EVERYWHERE = "*"
+
+
+class Perms(NamedTuple):
+    view: bool
+    start_threads: bool
+    reply: bool
+    react: bool
+    upload: bool
+
+
+DEFAULTS = {
+    "guest": Perms(True, False, False, False, False),
+    "unverified": Perms(True, False, False, False, False),
+    "member": Perms(True, True, True, True, True),
+}
+
+
+class NodeRef(NamedTuple):
+    """A node as the policy sees it, for questions asked without a Node row."""
+
+    pk: int
+    parent_id: int | None
+
+
+class BanInfo(NamedTuple):
+    reason: str
+    expires_at: object  # datetime | None (permanent)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int
+    parents: dict[int, int | None] = field(default_factory=dict)
+    # role -> node id -> resolved rights (every node known when built).
+    tables: dict[str, dict[int, Perms]] = field(default_factory=dict)
+    # user id -> EVERYWHERE or the ids of every node they moderate (subtrees
+    # expanded).
+    moderators: dict[int, object] = field(default_factory=dict)
+    bans: dict[int, BanInfo] = field(default_factory=dict)
+    restricted: bool = False  # some node differs from the defaults
+
+    def perms(self, role: str, node) -> Perms:
+        table = self.tables.get(role, {})
+        found = table.get(node.pk)
+        if found is None:
+            found = table.get(node.parent_id, DEFAULTS[role])
+        return found
+
+    def knows(self, node) -> bool:
+        return node.pk in self.parents
+
+    def needs_ancestry(self) -> bool:
+        """Whether a node unknown to this snapshot could be private or moderated
+        through an ancestor further up than its parent."""
+        return self.restricted or any(
+            nodes is not EVERYWHERE for nodes in self.moderators.values()
+        )
+
+    def moderates(self, user_id: int, node) -> bool:
+        nodes = self.moderators.get(user_id)
+        if nodes is None:
+            return False
+        if nodes == EVERYWHERE:
+            return True
+        if node is None:
+            return False
+        return node.pk in nodes or node.parent_id in nodes
+
+    def ban_for(self, user_id: int, now=None) -> BanInfo | None:
+        ban = self.bans.get(user_id)
+        if ban is None:
+            return None
+        if ban.expires_at is not None and ban.expires_at <= (now or timezone.now()):
+            return None
+        return ban
+
+
+def build_snapshot(version: int) -> Snapshot:
+    from forum.moderation.models import Ban, ForumPermission, Moderator
+    from forum.threads.models import Node
+
+    parents = dict(Node.objects.values_list("pk", "parent_id"))
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in parents.items():
+        children.setdefault(parent_id, []).append(pk)
+
+    explicit: dict[str, dict[int, Perms]] = {role: {} for role in DEFAULTS}
+    for row in ForumPermission.objects.all():
+        explicit[row.role][row.node_id] = Perms(
+            row.can_view,
+            row.can_start_threads,
+            row.can_reply,
+            row.can_react,
+            row.can_upload,
+        )
+
+    tables: dict[str, dict[int, Perms]] = {}
+    restricted = False
+    for role, default in DEFAULTS.items():
+        resolved: dict[int, Perms] = {}
+        stack = [(pk, default) for pk in children.get(None, [])]
+        seen = set()
+        while stack:  # top-down: a node without a row takes its parent's rights
+            pk, inherited = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            mine = explicit[role].get(pk, inherited)
+            resolved[pk] = mine
+            restricted = restricted or mine != default
+            stack.extend((child, mine) for child in children.get(pk, []))
+        tables[role] = resolved
+
+    moderators: dict[int, object] = {}
+    for user_id, node_id in Moderator.objects.values_list("user_id", "node_id"):
+        if node_id is None:
+            moderators[user_id] = EVERYWHERE
+            continue
+        if moderators.get(user_id) == EVERYWHERE:
+            continue
+        covered = set(moderators.get(user_id, ()))
+        stack = [node_id]
+        while stack:
+            pk = stack.pop()
+            if pk not in covered:
+                covered.add(pk)
+                stack.extend(children.get(pk, []))
+        moderators[user_id] = frozenset(covered)
+
+    now = timezone.now()
+    bans: dict[int, BanInfo] = {}
+    active = Ban.objects.filter(lifted_at__isnull=True).exclude(expires_at__lte=now)
+    for member_id, reason, expires_at in active.order_by("created_at").values_list(
+        "member_id", "reason", "expires_at"
+    ):
+        current = bans.get(member_id)
+        # Of several bans the one lasting longest wins (None: permanent).
+        if current is None or (
+            current.expires_at is not None
+            and (expires_at is None or expires_at > current.expires_at)
+        ):
+            bans[member_id] = BanInfo(reason, expires_at)
+
+    return Snapshot(
+        version=version,
+        parents=parents,
+        tables=tables,
+        moderators=moderators,
+        bans=bans,
+        restricted=restricted,
+    )
+
+
+class _Memo:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+        self.checked = 0.0
+        self.loaded = 0.0
+        # Moves whenever the snapshot is replaced or dropped: a copy remembered on
+        # a user object is only good while it has not moved.
+        self.generation = 0
+        # Nodes a rebuild did not find (a row in an uncommitted transaction).
+        self.unknown: set[int] = set()
+
+    def install(self, snapshot: "Snapshot | None", now: float = 0.0):
+        with self.lock:
+            self.snapshot = snapshot
+            self.checked = self.loaded = now
+            self.generation += 1
+            self.unknown = set()
+
+    def clear(self):
+        self.install(None)
+
+
+_memo = _Memo()
+
+
+def _snapshot_key(version: int) -> str:
+    return f"forum-policy:snapshot:{version}"
+
+
+def current() -> Snapshot:
+    """The snapshot for this moment: from this process when fresh, else from the
+    shared cache, else built."""
+    now = time.monotonic()
+    snapshot = _memo.snapshot
+    if (
+        snapshot is not None
+        and now - _memo.checked < LOCAL_SECONDS
+        and now - _memo.loaded < SNAPSHOT_SECONDS
+    ):
+        return snapshot
+    version = cache.get(VERSION_KEY, 0)
+    if (
+        snapshot is not None
+        and snapshot.version == version
+        and now - _memo.loaded < SNAPSHOT_SECONDS
+    ):
+        _memo.checked = now
+        return snapshot
+    fresh = cache.get(_snapshot_key(version))
+    if fresh is None:
+        fresh = build_snapshot(version)
+        cache.set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
+    _memo.install(fresh, now)
+    return fresh
+
+
+def generation() -> int:
+    return _memo.generation
+
+
+def rebuild_for(node_id: int) -> Snapshot:
+    """A node the snapshot does not know (created since): build again, once."""
+    snapshot = current()
+    if node_id in _memo.unknown or snapshot.knows(NodeRef(node_id, None)):
+        return snapshot
+    version = cache.get(VERSION_KEY, 0)
+    fresh = build_snapshot(version)
+    cache.set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
+    _memo.install(fresh, time.monotonic())
+    if not fresh.knows(NodeRef(node_id, None)):
+        _memo.unknown.add(node_id)
+    return fresh
+
+
+def _bump() -> None:
+    if not cache.add(VERSION_KEY, 1, timeout=None):
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+    _memo.clear()
+
+
+def bump_version() -> None:
+    """Permissions, moderators or bans changed. Bumped now (this process and a
+    database cache see it inside the transaction) and again on commit (so another
+    process cannot have cached the old rows under the new version)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def forget_local() -> None:
+    """Drop this process's copy (tests start each case from the shared state)."""
+    _memo.clear()

@@ -1,0 +1,78 @@
+"""The moderator log: one entry per moderator action, written inside the action's
+own transaction (so an action that rolls back leaves no entry)."""
+
+from forum.moderation.models import ModeratorLog
+
+Action = ModeratorLog.Action
+Target = ModeratorLog.Target
+
+
+def thread_label(thread) -> str:
+    return thread.title[:250]
+
+
+def post_label(post) -> str:
+    title = getattr(post.thread, "title", "") if post.thread_id else ""
+    return f"Post #{post.position + 1} by {post.author_name} in “{title}”"[:250]
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target_type: str,
+    target_id: int,
+    label: str = "",
+    node_id: int | None = None,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    undo_of: ModeratorLog | None = None,
+) -> ModeratorLog:
+    return ModeratorLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=label[:250],
+        node_id=node_id,
+        reason=(reason or "")[:250],
+        before=before or {},
+        after=after or {},
+        undo_of=undo_of,
+    )
+
+
+def record_post_action(*, actor, action: str, post, reason: str = "", **extra):
+    """For the posts app's own views (edit, delete, restore): log it when someone
+    acts on another member's post, i.e. as a moderator."""
+    if post.author_id == getattr(actor, "pk", None):
+        return None
+    thread = post.thread
+    if post.position == 0 and action in (Action.DELETE_POST, Action.RESTORE_POST):
+        action = (
+            Action.DELETE_THREAD
+            if action == Action.DELETE_POST
+            else Action.RESTORE_THREAD
+        )
+        return record(
+            actor=actor,
+            action=action,
+            target_type=Target.THREAD,
+            target_id=thread.pk,
+            label=thread_label(thread),
+            node_id=thread.node_id,
+            reason=reason,
+            **extra,
+        )
+    return record(
+        actor=actor,
+        action=action,
+        target_type=Target.POST,
+        target_id=post.pk,
+        label=post_label(post),
+        node_id=thread.node_id,
+        reason=reason,
+        **extra,
+    )

@@ -1,0 +1,192 @@
+"""What each member has read: unread markers, the first unread post, "mark read".
+
+A thread is unread for a member when all of these hold:
+
+- its last post is newer than the read-marking horizon (FORUM_READ_MARKING_DAYS, 30
+  by default): older activity counts as read, as on XenForo, so a new member does
+  not see the whole board in bold and the work is bounded;
+- its last post is newer than the member's "mark forum read" time for its forum
+  (NodeRead.read_at), when there is one;
+- the member never opened it, or has not read up to its last visible post
+  (ThreadRead.last_read_position below that post's position). The last post's
+  position, not Thread.last_position, because a deleted last post keeps its position
+  while the thread's last post moves back to a post the member did see.
+
+Guests have no read state: nothing is stored for them and nothing is marked.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.utils import timezone
+
+from forum.permissions import can_moderate
+from forum.threads.models import Node, NodeRead, Thread, ThreadRead
+
+
+def read_horizon():
+    """Activity older than this counts as read for everyone."""
+    days = getattr(settings, "FORUM_READ_MARKING_DAYS", 30)
+    return timezone.now() - timedelta(days=days)
+
+
+def _unread_condition(horizon) -> Q:
+    """Needs the aliases set by `with_unread` (`_read_position`, `_node_read_at`,
+    `_last_position`)."""
+    return (
+        Q(last_post_at__gt=horizon)
+        & (Q(_node_read_at__isnull=True) | Q(last_post_at__gt=F("_node_read_at")))
+        & (
+            Q(_read_position__isnull=True)
+            | Q(_read_position__lt=F("_last_position"))
+        )
+    )
+
+
+def with_unread(threads, user):
+    """Annotate a Thread queryset with `is_unread` for this member, in the same
+    query (three index lookups per row); always False for guests."""
+    if not user.is_authenticated:
+        return threads.annotate(is_unread=Value(False, output_field=BooleanField()))
+    from forum.posts.models import Post  # posts sits above threads
+
+    return threads.alias(
+        _read_position=Subquery(
+            ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values(
+                "last_read_position"
+            )[:1]
+        ),
+        _node_read_at=Subquery(
+            NodeRead.objects.filter(user=user, node=OuterRef("node_id")).values(
+                "read_at"
+            )[:1]
+        ),
+        _last_position=Subquery(
+            Post.objects.filter(pk=OuterRef("last_post_id")).values("position")[:1]
+        ),
+    ).annotate(
+        is_unread=ExpressionWrapper(
+            _unread_condition(read_horizon()), output_field=BooleanField()
+        )
+    )
+
+
+def unread_threads(user):
+    """Visible threads with unread posts for this member (none for guests)."""
+    if not user.is_authenticated:
+        return Thread.objects.none()
+    threads = Thread.objects.visible().filter(last_post_at__gt=read_horizon())
+    return with_unread(threads, user).filter(is_unread=True)
+
+
+def with_node_unread(nodes, user):
+    """Annotate a Node queryset with `has_unread`: the forum holds a thread with
+    unread posts. One EXISTS per node inside the same query, so the forum index
+    still costs one query however many forums it shows."""
+    if not user.is_authenticated:
+        return nodes.annotate(has_unread=Value(False, output_field=BooleanField()))
+    horizon = read_horizon()
+    node_read_at = NodeRead.objects.filter(user=user, node=OuterRef("pk")).values(
+        "read_at"
+    )[:1]
+    threads = unread_threads(user).filter(node=OuterRef("pk"))
+    return nodes.alias(_forum_read_at=Subquery(node_read_at)).annotate(
+        has_unread=ExpressionWrapper(
+            # The node's own last post date rules most forums out without
+            # looking at a thread.
+            Q(last_post_at__gt=horizon)
+            & (
+                Q(_forum_read_at__isnull=True)
+                | Q(last_post_at__gt=F("_forum_read_at"))
+            )
+            & Exists(threads),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def first_unread_post(user, thread: Thread):
+    """The first post of the thread this member has not read, or the last post
+    when everything is read; None when the viewer sees no post. For guests, the
+    first post. `thread.node` should be loaded."""
+    from forum.posts.models import Post
+
+    posts = Post.objects.filter(thread=thread)
+    if not can_moderate(user, thread.node):
+        posts = posts.filter(is_deleted=False)
+        if user.is_authenticated:
+            posts = posts.filter(Q(is_approved=True) | Q(author=user))
+        else:
+            posts = posts.filter(is_approved=True)
+    posts = posts.only("pk", "position", "thread_id")
+    if not user.is_authenticated:
+        post = posts.order_by("position").first()
+    else:
+        unread = posts.filter(created_at__gt=read_horizon())
+        read = ThreadRead.objects.filter(user=user, thread=thread).first()
+        if read is not None:
+            unread = unread.filter(position__gt=read.last_read_position)
+        node_read = NodeRead.objects.filter(user=user, node_id=thread.node_id).first()
+        if node_read is not None:
+            unread = unread.filter(created_at__gt=node_read.read_at)
+        post = unread.order_by("position").first()
+        if post is None:
+            post = posts.order_by("-position").first()
+    if post is not None:
+        post.thread = thread
+    return post
+
+
+def descendant_ids(node: Node) -> list[int]:
+    """The node and every node below it (nodes are few: walk them in memory)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Node.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = [], [node.pk]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _mark_nodes_read(user, node_ids) -> int:
+    now = timezone.now()
+    rows = [NodeRead(user=user, node_id=pk, read_at=now) for pk in node_ids]
+    NodeRead.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "node"],
+        update_fields=["read_at"],
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def mark_node_read(*, user, node: Node) -> int:
+    """Everything posted so far in this forum and the forums below it counts as
+    read for the member. Returns how many forums were marked; guests mark none."""
+    if not user.is_authenticated:
+        return 0
+    return _mark_nodes_read(user, descendant_ids(node))
+
+
+@transaction.atomic
+def mark_all_read(*, user) -> int:
+    """Everything posted so far anywhere counts as read for the member."""
+    if not user.is_authenticated:
+        return 0
+    return _mark_nodes_read(user, list(Node.objects.values_list("pk", flat=True)))

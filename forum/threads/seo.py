@@ -1,0 +1,107 @@
+"""What a thread page tells search engines and link previews about itself: the
+opening words of its first post and the picture of the first article it quotes.
+
+Both change rarely and matter only to crawlers and link previews, so they are
+kept in the "pages" cache (off the database) for FORUM_THREAD_META_SECONDS (ten
+minutes by default); on page 1 the opening words come from the post already on
+the page.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import FieldError
+from django.db.models import OuterRef, Subquery
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from forum.threads.models import Thread
+
+DESCRIPTION_LENGTH = 200
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    description: str  # plain text: escape it where it is shown
+    image_url: str  # storage URL, maybe relative; "" when there is none
+
+
+def plain_excerpt(body_html: str, length: int = DESCRIPTION_LENGTH) -> str:
+    """Rendered post HTML as one line of plain text, cut at a word."""
+    text = html.unescape(strip_tags(body_html.replace("<", " <")))
+    text = _SPACE.sub(" ", text).strip()
+    return Truncator(text).chars(length)
+
+
+def _news_links():
+    """The news app's post-to-article links, if that app has its models."""
+    try:
+        return apps.get_model("news", "PostArticle")
+    except LookupError:
+        return None
+
+
+def _image_subquery(links, post_ref):
+    quote_model = links._meta.get_field("quote").related_model
+    shown = getattr(quote_model, "SHOWN_STATUSES", None)
+    qs = links.objects.filter(post_id=post_ref).exclude(quote__image="")
+    if shown:
+        qs = qs.filter(quote__status__in=shown)
+    return qs.order_by("position").values("quote__image")
+
+
+def _image_url(name: str | None) -> str:
+    if not name:
+        return ""
+    from django.core.files.storage import default_storage
+
+    return default_storage.url(name)
+
+
+def _load(thread: Thread, first_post) -> tuple[str, str]:
+    from forum.posts.models import Post
+
+    links = _news_links()
+    if first_post is not None:
+        image = None
+        if links is not None:
+            try:
+                image = _image_subquery(links, first_post.pk).first()
+            except FieldError:
+                image = None
+            image = image["quote__image"] if image else None
+        return plain_excerpt(first_post.body_html), _image_url(image)
+    posts = Post.objects.visible().filter(pk=thread.first_post_id)
+    if links is not None:
+        try:
+            posts = posts.annotate(
+                news_image=Subquery(_image_subquery(links, OuterRef("pk"))[:1])
+            )
+        except FieldError:
+            pass
+    post = posts.only("body_html").first()
+    if post is None:
+        return "", ""
+    return plain_excerpt(post.body_html), _image_url(getattr(post, "news_image", ""))
+
+
+def thread_summary(thread: Thread, *, first_post=None) -> ThreadSummary:
+    """The thread's description and picture; at most one query, none while the
+    cached copy is fresh. Pass the first post when the page already holds it."""
+    cache = caches["pages"]
+    key = f"thread-meta:{thread.pk}:{thread.first_post_id}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _load(thread, first_post)
+        seconds = getattr(settings, "FORUM_THREAD_META_SECONDS", 600)
+        if seconds > 0:
+            cache.set(key, cached, seconds)
+    description, image_url = cached
+    if first_post is not None:  # the text on the page is never stale
+        description = plain_excerpt(first_post.body_html)
+    return ThreadSummary(description=description, image_url=image_url)

@@ -1,0 +1,167 @@
+"""Sidebar widgets: "<forum> Latest Posts" blocks on the index, forum and thread pages.
+
+All the blocks of a page come from one query (a lateral join takes each widget's
+newest threads through the forum listing index), and the result is shared by every
+viewer for FORUM_SIDEBAR_CACHE_SECONDS (30 by default) in the "pages" cache, which
+is off the database: most page views cost no query for the sidebar at all. A new
+post may therefore take that long to appear in a block; editing a widget in the
+admin shows at once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.urls import reverse
+
+from forum.permissions import can_view_node
+from forum.threads.models import Node, SidebarWidget, Thread, slug_kwargs
+
+POSITIONS = {
+    "index": "show_on_index",
+    "thread": "show_on_threads",
+    "forum": "show_on_forums",
+}
+_VERSION_KEY = "sidebar:version"
+
+
+@dataclass
+class WidgetThread:
+    title: str
+    url: str
+    last_post_url: str
+    last_post_at: datetime
+    last_poster_name: str
+    reply_count: int
+
+
+@dataclass
+class Widget:
+    title: str
+    node: Node
+    threads: list[WidgetThread] = field(default_factory=list)
+
+
+def _cache_seconds() -> int:
+    return getattr(settings, "FORUM_SIDEBAR_CACHE_SECONDS", 30)
+
+
+def _cache():
+    return caches["pages"]
+
+
+def forget_widgets() -> None:
+    """Drop every cached sidebar (after an administrator changes a widget)."""
+    cache = _cache()
+    if not cache.add(_VERSION_KEY, 1, timeout=None):
+        try:
+            cache.incr(_VERSION_KEY)
+        except ValueError:
+            cache.set(_VERSION_KEY, 1, timeout=None)
+
+
+# Each widget's newest threads by last post. The forum listing index starts with
+# (node, is_sticky): one ordered range per is_sticky value, merged, so a busy forum
+# costs a few index rows per widget, never a scan of its threads.
+_SQL = """
+SELECT w.id, w.title, n.id, n.title, n.slug, n.kind, n.parent_id,
+       t.id, t.title, t.slug, t.last_post_at, t.last_post_id, t.last_poster_name,
+       t.reply_count
+FROM {widget} w
+JOIN {node} n ON n.id = w.node_id
+LEFT JOIN LATERAL (
+    SELECT * FROM (
+        (SELECT * FROM {thread} s
+         WHERE s.node_id = w.node_id AND NOT s.is_deleted AND s.is_sticky
+         ORDER BY s.last_post_at DESC, s.id DESC LIMIT w."limit")
+        UNION ALL
+        (SELECT * FROM {thread} s
+         WHERE s.node_id = w.node_id AND NOT s.is_deleted AND NOT s.is_sticky
+         ORDER BY s.last_post_at DESC, s.id DESC LIMIT w."limit")
+    ) recent
+    ORDER BY recent.last_post_at DESC, recent.id DESC
+    LIMIT w."limit"
+) t ON TRUE
+WHERE w.is_active AND w.{flag}
+ORDER BY w.display_order, w.id, t.last_post_at DESC, t.id DESC
+"""
+
+
+def _load(position: str) -> list[Widget]:
+    sql = _SQL.format(
+        widget=SidebarWidget._meta.db_table,
+        node=Node._meta.db_table,
+        thread=Thread._meta.db_table,
+        flag=POSITIONS[position],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    widgets: dict[int, Widget] = {}
+    for (
+        widget_id,
+        widget_title,
+        node_id,
+        node_title,
+        node_slug,
+        node_kind,
+        node_parent_id,
+        thread_id,
+        thread_title,
+        thread_slug,
+        last_post_at,
+        last_post_id,
+        last_poster_name,
+        reply_count,
+    ) in rows:
+        widget = widgets.get(widget_id)
+        if widget is None:
+            node = Node(
+                pk=node_id,
+                title=node_title,
+                slug=node_slug,
+                kind=node_kind,
+                parent_id=node_parent_id,
+            )
+            widget = widgets[widget_id] = Widget(
+                title=widget_title or f"{node_title} Latest Posts", node=node
+            )
+        if thread_id is None:
+            continue
+        url = reverse("posts:thread", kwargs=slug_kwargs(thread_slug, thread_id))
+        widget.threads.append(
+            WidgetThread(
+                title=thread_title,
+                url=url,
+                last_post_url=(
+                    reverse("posts:post", kwargs={"pk": last_post_id})
+                    if last_post_id
+                    else url
+                ),
+                last_post_at=last_post_at,
+                last_poster_name=last_poster_name,
+                reply_count=reply_count,
+            )
+        )
+    return list(widgets.values())
+
+
+def sidebar_widgets(user, position: str) -> list[Widget]:
+    """The widgets configured for a page position ("index", "thread", "forum")
+    with their threads, minus forums this viewer may not see. At most one query,
+    none while the shared copy is fresh."""
+    if position not in POSITIONS:
+        raise ValueError(f"Unknown sidebar position: {position!r}")
+    seconds = _cache_seconds()
+    if seconds > 0:
+        cache = _cache()
+        key = f"sidebar:{position}:{cache.get(_VERSION_KEY, 0)}"
+        widgets = cache.get(key)
+        if widgets is None:
+            widgets = _load(position)
+            cache.set(key, widgets, seconds)
+    else:
+        widgets = _load(position)
+    return [w for w in widgets if can_view_node(user, w.node)]

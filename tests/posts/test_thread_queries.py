@@ -1,0 +1,62 @@
+"""The thread page's query count does not grow with the posts it shows."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from forum.posts import services
+from tests import factories
+
+# Measured on a first visit with the title ladder cached, then pinned. Guest (10):
+# thread, posts with authors, ladder, breadcrumb, and the view counter (cache row
+# and increment, 6). A member (19) adds session, self, the e-mail check, the
+# reaction types, and the read marker (5 on a first read). Staff (19) also get
+# deleted posts with who deleted them, in the same query. Raise only with a reason.
+THREAD_PAGE_BUDGET = {"guest": 10, "member": 19, "staff": 19}
+
+
+def queries_for(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.fixture
+def viewer(request, db):
+    client = Client()
+    user = None
+    if request.param != "guest":
+        user = factories.MemberFactory(
+            username="Viewer", is_staff=request.param == "staff"
+        )
+        client.force_login(user)
+    return request.param, client, user
+
+
+@pytest.mark.parametrize("viewer", ["guest", "member", "staff"], indirect=True)
+def test_thread_page_queries_do_not_grow_with_posts_or_authors(viewer, forum_node):
+    kind, client, user = viewer
+    # Twenty different authors, the viewer among them when signed in (their own
+    # posts carry Edit and Delete links, the others' Quote and React).
+    authors = [factories.MemberFactory() for _ in range(19)]
+    authors.append(user or factories.MemberFactory())
+    warm_up = factories.make_thread(author=authors[0], node=forum_node)
+    one_post = factories.make_thread(author=authors[0], node=forum_node)
+    twenty_posts = factories.make_thread(
+        author=authors[0], node=forum_node, replies=19, repliers=authors[1:]
+    )
+    if kind == "staff":  # deleted posts stay on the page, marked, for staff
+        for position in (3, 7, 11):
+            services.delete_post(
+                actor=authors[1], post=twenty_posts.posts.get(position=position)
+            )
+    # The first page view of all fills caches (the title ladder) that stay warm.
+    client.get(warm_up.get_absolute_url())
+
+    few = queries_for(client, one_post.get_absolute_url())
+    many = queries_for(client, twenty_posts.get_absolute_url())
+
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= THREAD_PAGE_BUDGET[kind], "\n".join(many)

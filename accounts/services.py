@@ -144,6 +144,9 @@ def _rename_content(member, name: str) -> None:
     Thread.objects.filter(starter=member).update(starter_name=name)
     Thread.objects.filter(last_poster=member).update(last_poster_name=name)
     Node.objects.filter(last_poster=member).update(last_poster_name=name)
+    from forum.posts import reactions
+
+    reactions.on_member_renamed(member_id=member.pk, name=name)
 
 
 @transaction.atomic

@@ -86,20 +86,27 @@ SEED_ARTICLE_1 = {
     "publication": "The Express Tribune",
     "url": "https://tribune.com.pk/story/534012/strategic-dialogue-russian-delegation-due-this-month",
     "dateline": "Islamabad",
+    # Written for the demo (the card's excerpt), not taken from the article.
+    "excerpt": "A new consultative group on strategic stability is the clearest "
+    "sign yet that the two former cold-war rivals are warming to each other.",
 }
 SEED_ARTICLE_2 = {
     "headline": "Pakistan, Russia warming up for strategic rounds: FO",
     "publication": "The Nation",
+    # The seed page names no address for this one; the demo card needs one.
+    "url": "https://nation.com.pk/12-Apr-2013/pakistan-russia-warming-up-for-strategic-rounds-fo",
     "date": "April 12, 2013",
     "byline": "Maqbool Malik",
     "dateline": "Islamabad",
+    "excerpt": "The Foreign Office says the consultations will focus on "
+    "disarmament, non-proliferation and strategic stability in South Asia, with "
+    "the first round to be hosted in the capital later this month.",
 }
 
 SEED_POSTS = [
     (
         "Windjammer",
         datetime(2013, 4, 12, 6, 40, tzinfo=UTC),
-        f"[B]{SEED_ARTICLE_1['headline']} – {SEED_ARTICLE_1['publication']}[/B]\n\n"
         f"{SEED_ARTICLE_1['url']}\n\n"
         "[QUOTE]ISLAMABAD: Officials of both governments are expected to sit down "
         "before the month is out for a first round of consultations on strategic "
@@ -136,13 +143,9 @@ SEED_POSTS = [
     (
         "Indus Raider",
         datetime(2013, 4, 13, 8, 0, tzinfo=UTC),
-        f"Follow-up report: [B]{SEED_ARTICLE_2['headline']}[/B]\n"
-        f"{SEED_ARTICLE_2['date']} · {SEED_ARTICLE_2['byline']} · "
-        f"{SEED_ARTICLE_2['dateline']}\n\n"
-        "[QUOTE]The Foreign Office says the consultations will focus on "
-        "disarmament, non-proliferation and strategic stability in South Asia, "
-        "with the first round to be hosted in the capital later this month."
-        "[/QUOTE]\n\nSo the agenda is arms control first; Afghanistan is handled "
+        "Follow-up report:\n"
+        f"{SEED_ARTICLE_2['url']}\n\n"
+        "So the agenda is arms control first; Afghanistan is handled "
         "in a separate track.",
     ),
 ]
@@ -308,6 +311,13 @@ def load_demo(*, log=print) -> None:
                 + f"\n\n(Reply {thread.last_position + 2} in this thread.)",
                 enforce_limits=False, at=at,
             )
+    # The seed page's sidebar: "Pakistan Defence / Pakistan Affairs Latest Posts".
+    from forum.threads.models import SidebarWidget
+    from forum.threads.widgets import forget_widgets
+
+    for order, title in enumerate(["Pakistan Defence", "Pakistan Affairs"]):
+        SidebarWidget.objects.create(node=forums[title], display_order=(order + 1) * 10)
+    forget_widgets()
     recount_all()
     _match_seed_card_facts(User)
     log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")
@@ -330,9 +340,47 @@ def _match_seed_card_facts(User):
         )
 
 
+def _seed_article_picture() -> bytes:
+    """The first article's picture, drawn here: the demo never touches the network."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 480), (1, 65, 28))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 0, 160, 480), fill=(255, 255, 255))
+    draw.ellipse((250, 150, 390, 290), fill=(255, 255, 255))
+    draw.ellipse((285, 135, 415, 265), fill=(1, 65, 28))
+    for row, colour in enumerate([(255, 255, 255), (0, 57, 166), (213, 43, 30)]):
+        draw.rectangle((440, 300 + row * 50, 620, 350 + row * 50), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _create_seed_cards(members):
+    """The two articles the seed thread quotes, as cards written by hand (no
+    fetch): the posts that link them show the cards."""
+    from forum.news.services import create_card
+
+    first, second = SEED_ARTICLE_1, SEED_ARTICLE_2
+    create_card(
+        creator=members["Windjammer"], url=first["url"], headline=first["headline"],
+        publication_name=first["publication"], dateline=first["dateline"],
+        excerpt=first["excerpt"], image=_seed_article_picture(),
+    )
+    create_card(
+        creator=members["Indus Raider"], url=second["url"],
+        headline=second["headline"], publication_name=second["publication"],
+        published=datetime(2013, 4, 12).date(), author=second["byline"],
+        dateline=second["dateline"], excerpt=second["excerpt"],
+    )
+
+
 def _load_seed_thread(services, forum, members):
     from forum.core.markup import quote_tag_for
 
+    _create_seed_cards(members)
     thread = None
     created = []
     for entry in SEED_POSTS:

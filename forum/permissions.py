@@ -52,18 +52,22 @@ def _snapshot(user, node=None):
     return snapshot
 
 
-def _rights(user, node):
-    """The role's rights in this node (view, start_threads, reply, react, upload)."""
+def _may_view_by_role(user, node) -> bool:
     snapshot = _snapshot(user, node)
     if not user.is_authenticated:
-        return snapshot.perms("guest", node)
-    member = snapshot.perms("member", node)
-    unverified = snapshot.perms("unverified", node)
-    if member == unverified:
+        return snapshot.perms("guest", node).view
+    member = snapshot.perms("member", node).view
+    if member == snapshot.perms("unverified", node).view:
         return member  # no need to ask whether the e-mail is confirmed
     from accounts.selectors import has_verified_email
 
-    return member if has_verified_email(user) else unverified
+    return member if has_verified_email(user) else not member
+
+
+def _member_rights(user, node):
+    """A member's rights in this node (start_threads, reply, react, upload); only
+    asked once may_write(user) holds, so the member has confirmed their e-mail."""
+    return _snapshot(user, node).perms("member", node)
 
 
 # --- who is who -----------------------------------------------------------------
@@ -136,7 +140,7 @@ def ban_message(user) -> str:
 
 
 def can_view_node(user, node) -> bool:
-    if _rights(user, node).view:
+    if _may_view_by_role(user, node):
         return True
     return can_moderate(user, node)
 
@@ -221,7 +225,7 @@ def can_start_thread(user, node) -> bool:
         return False
     if not can_view_node(user, node):
         return False
-    return _rights(user, node).start_threads or can_moderate(user, node)
+    return _member_rights(user, node).start_threads or can_moderate(user, node)
 
 
 def can_reply(user, thread) -> bool:
@@ -231,13 +235,18 @@ def can_reply(user, thread) -> bool:
         return False
     if can_moderate(user, thread.node):
         return True
-    return not thread.is_locked and _rights(user, thread.node).reply
+    return not thread.is_locked and _member_rights(user, thread.node).reply
 
 
 def reply_refusal(user, thread) -> str:
     """Why can_reply said no, in words for the member."""
     if not user.is_authenticated:
         return "You must log in to reply."
+    if user.is_active and not can_post(user):
+        return (
+            "Please confirm your e-mail address before posting: follow the link "
+            "in the message we sent you."
+        )
     if is_banned(user):
         return ban_message(user)
     if is_awaiting_approval(thread):
@@ -249,7 +258,7 @@ def reply_refusal(user, thread) -> str:
 
 def can_upload(user, node) -> bool:
     return may_write(user) and (
-        _rights(user, node).upload or can_moderate(user, node)
+        _member_rights(user, node).upload or can_moderate(user, node)
     )
 
 
@@ -261,7 +270,7 @@ def can_react(user, post) -> bool:
         return False
     if post.is_deleted or not post.is_approved or post.thread.is_deleted:
         return False
-    if not _rights(user, post.thread.node).react:
+    if not _member_rights(user, post.thread.node).react:
         return False
     return can_view_post(user, post)
 
@@ -303,7 +312,8 @@ def can_delete_post(user, post) -> bool:
 
 def can_view_edit_history(user, post) -> bool:
     return can_view_post(user, post) and (
-        post.author_id == getattr(user, "pk", None) or can_moderate(user, post.thread.node)
+        post.author_id == getattr(user, "pk", None)
+        or can_moderate(user, post.thread.node)
     )
 
 
@@ -314,6 +324,17 @@ def can_report(user, post) -> bool:
     if post.is_deleted or not post.is_approved:
         return False
     return can_view_post(user, post)
+
+
+def report_refusal(user, post) -> str:
+    """Why can_report said no, in words for the member."""
+    if is_banned(user):
+        return ban_message(user)
+    if not can_post(user):
+        return "Please confirm your e-mail address before reporting posts."
+    if post.author_id == user.pk:
+        return "You can't report your own post."
+    return "You can't report this post."
 
 
 # --- moderators' questions ------------------------------------------------------
@@ -365,14 +386,14 @@ def must_approve(user, *, body: str, node=None) -> bool:
     """Whether a new post waits in the approval queue: a member with fewer than
     FORUM_APPROVAL_POSTS approved posts, or a new member (under
     FORUM_NEW_MEMBER_POSTS) whose post has more than FORUM_APPROVAL_MAX_LINKS
-    links. Moderators of the node never wait."""
-    if can_moderate(user, node):
-        return False
+    links (None: no link rule). Moderators of the node never wait."""
     needed = getattr(settings, "FORUM_APPROVAL_POSTS", 3)
     max_links = getattr(settings, "FORUM_APPROVAL_MAX_LINKS", 2)
     new_member = getattr(settings, "FORUM_NEW_MEMBER_POSTS", 5)
     enough = max(needed, new_member if max_links is not None else 0)
-    if enough <= 0:
+    if enough <= 0 or getattr(user, "message_count", 0) >= enough:
+        return False
+    if can_moderate(user, node):
         return False
     approved = _approved_posts(user, enough)
     if approved < needed:
@@ -407,12 +428,35 @@ def get_node_for_user_or_404(user, pk: int):
     return node
 
 
+class ThreadMerged(Http404):
+    """The thread was merged into another: a 404 that BanMiddleware (or any
+    handler that knows it) turns into a permanent redirect to `url`."""
+
+    def __init__(self, url: str):
+        super().__init__("This thread was merged into another.")
+        self.url = url
+
+
+def _merged_into(user, pk: int):
+    from forum.moderation.models import ThreadRedirect
+
+    moved = ThreadRedirect.objects.select_related("target__node").filter(
+        old_thread_id=pk
+    )
+    found = moved.first()
+    if found is not None and can_view_thread(user, found.target):
+        return ThreadMerged(found.target.get_absolute_url())
+    return Http404("No such thread.")
+
+
 def get_thread_for_user_or_404(user, pk: int, *, queryset=None):
     from forum.threads.models import Thread
 
     qs = queryset if queryset is not None else Thread.objects.select_related("node")
     thread = qs.filter(pk=pk).first()
-    if thread is None or not can_view_thread(user, thread):
+    if thread is None:
+        raise _merged_into(user, pk)
+    if not can_view_thread(user, thread):
         raise Http404("No such thread.")
     return thread
 
@@ -424,3 +468,44 @@ def get_post_for_user_or_404(user, pk: int):
     if post is None or not can_view_post(user, post):
         raise Http404("No such post.")
     return post
+
+
+# --- members (accounts/) ---
+def can_view_profile(viewer, member) -> bool:
+    """Anyone may see an active member; a banned (inactive) one only staff; an
+    anonymized account has no profile left to show."""
+    if member.is_deleted_member:
+        return False
+    return member.is_active or is_staff(viewer)
+
+
+def get_member_for_user_or_404(viewer, pk: int):
+    from django.contrib.auth import get_user_model
+
+    member = get_user_model().objects.filter(pk=pk).first()
+    if member is None or not can_view_profile(viewer, member):
+        raise Http404("No such member.")
+    return member
+
+
+# --- end members ---
+
+
+# --- news (forum/news) ---
+def can_edit_news_quote(user, quote) -> bool:
+    """Staff, or the member whose link created the card, while the card holds no
+    fetched text: they may fill a card the site would not give us, and edit it
+    later. A fetched card is the publisher's own words; staff correct those."""
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    return quote.created_by_id == user.pk and quote.status != "ok" and can_post(user)
+
+
+def can_retry_news_fetch(user, quote) -> bool:
+    """Staff may fetch a card's article again, unless the card was written by hand."""
+    return is_staff(user) and not quote.manual
+
+
+# --- end news ---

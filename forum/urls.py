@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from forum.core import seo
 from forum.core import views as core_views
 
 urlpatterns = [
@@ -12,7 +13,13 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("forum.posts.urls")),
     path("", include("forum.threads.urls")),
+    # discovery: search, sitemaps, robots.txt
+    path("", include("forum.search.urls")),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap_section"),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("", include("forum.news.urls")),
+    path("moderation/", include("forum.moderation.urls")),
 ]
 
 if settings.DEBUG:

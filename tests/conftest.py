@@ -55,3 +55,19 @@ def member_client(client, member):
 def reaction_types(db):
     """The default reaction set by name: Like, Love, Haha, Wow (+1), Sad, Angry (0)."""
     return factories.default_reaction_types()
+
+
+# --- moderation ---
+@pytest.fixture(autouse=True)
+def _moderation_defaults(settings):
+    """Most tests are about members who post freely: the approval queue (a first
+    few posts, and posts with many links, wait for a moderator) is switched off
+    here and back on in tests/moderation. Each test also starts without this
+    process's copy of the permission snapshot (forum/moderation/policy.py)."""
+    from forum.moderation import policy
+
+    settings.FORUM_APPROVAL_POSTS = 0
+    settings.FORUM_APPROVAL_MAX_LINKS = None
+    policy.forget_local()
+    yield
+    policy.forget_local()

@@ -62,7 +62,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 class _Tally:
     def __init__(self):
-        self.latencies: list[float] = []
+        self.latencies: list[float] = []  # of 2xx responses
+        self.other_latencies: list[float] = []
         self.statuses: dict[int, int] = {}
         self.failures = 0
 
@@ -83,8 +84,13 @@ def _hammer(port: int, path: str, headers: dict, stop_at: float, tally: _Tally):
                 connection.close()
                 time.sleep(0.01)
                 continue
-            tally.latencies.append(clock() - began)
-            tally.statuses[response.status] = tally.statuses.get(response.status, 0) + 1
+            took = clock() - began
+            status = response.status
+            if 200 <= status < 300:
+                tally.latencies.append(took)
+            else:
+                tally.other_latencies.append(took)
+            tally.statuses[status] = tally.statuses.get(status, 0) + 1
     finally:
         connection.close()
 
@@ -98,8 +104,8 @@ def drive(
     headers: dict | None = None,
 ) -> LoadResult:
     """Send GET `path` to 127.0.0.1:`port` from `concurrency` keep-alive connections
-    for `duration` seconds. Requests/s = 2xx responses / elapsed; percentiles over
-    every response."""
+    for `duration` seconds. Requests/s = 2xx responses / elapsed; latency percentiles
+    of the 2xx responses (of all responses when none succeeded)."""
     headers = {"User-Agent": USER_AGENT, **(headers or {})}
     tallies = [_Tally() for _ in range(concurrency)]
     started = time.perf_counter()
@@ -117,6 +123,9 @@ def drive(
         worker.join()
     elapsed = time.perf_counter() - started
     latencies = sorted(x for t in tallies for x in t.latencies)
+    others = [x for t in tallies for x in t.other_latencies]
+    if not latencies:
+        latencies = sorted(others)
     statuses: dict[int, int] = {}
     for tally in tallies:
         for status, count in tally.statuses.items():
@@ -124,9 +133,9 @@ def drive(
     ok = sum(n for status, n in statuses.items() if 200 <= status < 300)
     failures = sum(t.failures for t in tallies)
     return LoadResult(
-        requests=len(latencies),
+        requests=sum(statuses.values()),
         ok=ok,
-        errors=len(latencies) - ok + failures,
+        errors=sum(statuses.values()) - ok + failures,
         seconds=elapsed,
         p50_ms=percentile(latencies, 50) * 1000,
         p99_ms=percentile(latencies, 99) * 1000,
@@ -220,6 +229,10 @@ def get(port: int, path: str, headers: dict | None = None, *, timeout: float = 3
         connection.close()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 class Gunicorn:
     """gunicorn serving the project on 127.0.0.1 (a free port), stopped on exit, on
     Ctrl-C and on error."""
@@ -232,18 +245,33 @@ class Gunicorn:
         self.ready_path = ready_path
         self.port = 0
         self.process: subprocess.Popen | None = None
+        self._previous: dict = {}
 
     def __enter__(self) -> Gunicorn:
-        self.start()
+        self._catch_signals()
         try:
+            self.start()
             self.wait_ready()
         except BaseException:
-            self.stop()
+            self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        try:
+            self.stop()
+        finally:
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)
+
+    def _catch_signals(self) -> None:
+        """Ctrl-C and SIGTERM unwind through __exit__, so gunicorn never outlives
+        us (SIGTERM would otherwise end Python without running it)."""
+        self._previous = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, _interrupt)
 
     def start(self) -> None:
         self.port = free_port()
@@ -511,6 +539,11 @@ def results_document(rows: list[Row], **meta) -> dict:
                 "note": row.note,
                 "requests": row.result.requests if row.result else None,
                 "errors": row.result.errors if row.result else None,
+                "statuses": (
+                    {str(k): v for k, v in sorted(row.result.statuses.items())}
+                    if row.result
+                    else None
+                ),
                 "seconds": round(row.result.seconds, 3) if row.result else None,
                 "rps": round(row.result.rps, 2) if row.measured else None,
                 "p50_ms": round(row.result.p50_ms, 2) if row.measured else None,

@@ -53,9 +53,23 @@ class NewsQuoteAdmin(admin.ModelAdmin):
     search_fields = ["headline", "url", "author"]
     list_select_related = ["publication"]
     readonly_fields = [
-        "url", "edit_link", "headline", "publication", "author", "published",
-        "dateline", "image", "image_width", "image_height", "excerpt", "status",
-        "error", "fetched_at", "created_by", "created_at", "manual",
+        "url",
+        "edit_link",
+        "headline",
+        "publication",
+        "author",
+        "published",
+        "dateline",
+        "image",
+        "image_width",
+        "image_height",
+        "excerpt",
+        "status",
+        "error",
+        "fetched_at",
+        "created_by",
+        "created_at",
+        "manual",
     ]
     exclude = []
     inlines = [PostArticleInline]

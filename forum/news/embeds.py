@@ -99,9 +99,10 @@ def find_spots(body_html: str) -> list[Spot]:
         if not closing and name == "a" and depth == 0:
             link = _LINK_RE.match(body_html, start)
             if link is not None:
-                bare = html.unescape(link[2]).strip().lower() == html.unescape(
-                    link[1]
-                ).lower()
+                bare = (
+                    html.unescape(link[2]).strip().lower()
+                    == html.unescape(link[1]).lower()
+                )
                 if bare and not line_has_content:
                     candidate = Spot("url", start, link.end(), html.unescape(link[1]))
                 else:

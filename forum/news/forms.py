@@ -6,7 +6,11 @@ from forum.news.models import EXCERPT_MAX_LENGTH, HEADLINE_MAX_LENGTH, NAME_MAX_
 
 
 class CardForm(forms.Form):
-    headline = forms.CharField(label="Headline", max_length=HEADLINE_MAX_LENGTH)
+    headline = forms.CharField(
+        label="Headline",
+        max_length=HEADLINE_MAX_LENGTH,
+        error_messages={"required": "Please enter the headline."},
+    )
     publication_name = forms.CharField(
         label="Publication",
         max_length=NAME_MAX_LENGTH,

@@ -3,6 +3,7 @@ publication's page, and "already discussed" for the new-thread form."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +42,10 @@ def _visible_links():
 # ---------------------------------------------------------------------------
 
 
+# What the renderer writes for [NEWS=id] and for a link whose text is its address.
+_MAY_EMBED = re.compile(r'class="news-embed"|target="_blank">https?://', re.IGNORECASE)
+
+
 def news_for_posts(user, posts) -> dict[int, PostNews]:
     """What each post's embeds become, for a whole page of posts in ONE query.
 
@@ -48,7 +53,9 @@ def news_for_posts(user, posts) -> dict[int, PostNews]:
     is not ready stay plain; the member who may write a failed card by hand gets
     a link to do so next to it.
     """
-    post_ids = [post.pk for post in posts]
+    # Only posts that can embed anything are asked about: a page of plain text
+    # costs no query at all.
+    post_ids = [post.pk for post in posts if _MAY_EMBED.search(post.body_html)]
     if not post_ids:
         return {}
     links = (
@@ -108,9 +115,7 @@ def _quotes_in(body_html: str) -> list[NewsQuote]:
     known = {quote.url for quote in found.values()}
     aliases = [url for url in urls if url not in known]
     if aliases:
-        for link in PostArticle.objects.filter(url__in=aliases).select_related(
-            "quote"
-        ):
+        for link in PostArticle.objects.filter(url__in=aliases).select_related("quote"):
             found[link.quote_id] = link.quote
     return list(found.values())
 
@@ -242,9 +247,7 @@ def publication_page(user, publication: Publication, page: int) -> PublicationPa
         headlines[link.post.thread_id].setdefault(link.quote_id, link.quote)
     return PublicationPage(
         publication=publication,
-        rows=[
-            ThreadRow(t, t.quoted_at, list(headlines[t.pk].values())) for t in shown
-        ],
+        rows=[ThreadRow(t, t.quoted_at, list(headlines[t.pk].values())) for t in shown],
         nav=nav,
         article_count=publication.quotes.showable().count(),
     )

@@ -31,6 +31,7 @@ from forum.news.fetcher import (
     FetchRefused,
     fetch_image,
     fetch_page,
+    normalize_url,
 )
 from forum.news.metadata import ArticleMeta, parse_article
 from forum.news.models import (
@@ -38,6 +39,7 @@ from forum.news.models import (
     HEADLINE_MAX_LENGTH,
     MAX_ARTICLES_PER_POST,
     NAME_MAX_LENGTH,
+    URL_MAX_LENGTH,
     NewsQuote,
     PostArticle,
     Publication,
@@ -140,7 +142,12 @@ def attach_articles(*, post, by=None) -> list[NewsQuote]:
     by ``by`` (default: the post's author), whose fetch is queued on commit.
     Returns the post's articles in order.
     """
-    refs = embedded_refs(post.body_html)
+    # A link longer than a card's address can hold stays a plain link.
+    refs = [
+        (kind, value)
+        for kind, value in embedded_refs(post.body_html)
+        if kind == "id" or len(value) <= URL_MAX_LENGTH
+    ]
     if not refs and post.edited_at is None:
         # A post that was never edited has had no chance to embed anything yet.
         return []
@@ -229,9 +236,7 @@ def _same_site(a: str, b: str) -> bool:
     if not first or not second:
         return False
     return (
-        first == second
-        or first.endswith("." + second)
-        or second.endswith("." + first)
+        first == second or first.endswith("." + second) or second.endswith("." + first)
     )
 
 
@@ -241,9 +246,9 @@ def _canonical_url(meta: ArticleMeta, page: FetchedPage) -> str:
     that article's link)."""
     final = normalized(page.final_url) or page.url
     claimed = normalized(meta.canonical_url) if meta.canonical_url else None
-    if claimed and _same_site(claimed, final):
+    if claimed and len(claimed) <= URL_MAX_LENGTH and _same_site(claimed, final):
         return claimed
-    return final
+    return final if len(final) <= URL_MAX_LENGTH else page.url
 
 
 def _publication_for(url: str, name: str) -> Publication | None:
@@ -427,3 +432,47 @@ def write_card(
     logger.info("%s wrote news quote %s by hand", editor, quote.pk)
     _invalidate_threads_showing([quote.pk])
     return quote
+
+
+@transaction.atomic
+def create_card(
+    *,
+    creator,
+    url: str,
+    headline: str,
+    publication_name: str = "",
+    published=None,
+    author: str = "",
+    dateline: str = "",
+    excerpt: str = "",
+    image: bytes | None = None,
+) -> NewsQuote:
+    """A card written by hand for ``url`` without asking the site (imports, demo
+    data). The picture, when given, is re-encoded like a fetched one and stored
+    under a name derived from the URL, so loading the same card again reuses the
+    stored file. Raises FetchRefused for a URL that is not http(s)."""
+    from django.utils.text import slugify
+
+    normalized_url = normalize_url(url)
+    quote, _ = NewsQuote.objects.get_or_create(
+        url=normalized_url, defaults={"created_by": creator}
+    )
+    if image is not None:
+        jpeg, width, height = process_news_image(image)
+        storage = NewsQuote._meta.get_field("image").storage
+        name = f"news/cards/{slugify(normalized_url)[:80] or quote.pk}.jpg"
+        if not storage.exists(name):
+            name = storage.save(name, ContentFile(jpeg))
+        NewsQuote.objects.filter(pk=quote.pk).update(
+            image=name, image_width=width, image_height=height
+        )
+    return write_card(
+        editor=creator,
+        quote=quote,
+        headline=headline,
+        publication_name=publication_name,
+        published=published,
+        author=author,
+        dateline=dateline,
+        excerpt=excerpt,
+    )

@@ -353,9 +353,9 @@ def _link(rng: random.Random) -> str:
     return f"[URL={url}]{rng.choice(LINK_TEXTS)}[/URL]"
 
 
-def _body(rng: random.Random) -> str:
+def _body(rng: random.Random, *, topical: bool = False) -> str:
     target = rng.choice([250, 350, 400, 450, 500, 600, 750])
-    paragraphs = []
+    paragraphs = [rng.choice(TOPICAL_SENTENCES)] if topical else []
     length = 0
     while length < target:
         paragraph = " ".join(_sentence(rng) for _ in range(rng.randint(1, 3)))
@@ -373,6 +373,8 @@ def _body(rng: random.Random) -> str:
             length += 60
     if rng.random() < 0.3:
         paragraphs.append(rng.choice(SIGN_OFFS))
+    if topical:  # the topical sentence anywhere but always in the text
+        paragraphs.insert(rng.randrange(len(paragraphs)), paragraphs.pop(0))
     return "\n\n".join(paragraphs)
 
 
@@ -409,7 +411,8 @@ class _Pool:
 
 
 def _pool(size: int, rng: random.Random) -> _Pool:
-    bbcode = [_body(rng) for _ in range(size)]
+    every = max(1, round(1 / TOPICAL_SHARE))
+    bbcode = [_body(rng, topical=i % every == 0) for i in range(size)]
     html = [render_bbcode(text) for text in bbcode]
     quote_bbcode, quote_html = [], []
     for text in bbcode:
@@ -1098,14 +1101,12 @@ QUESTIONS = [
 SENTENCES = [
     "The announcement came sooner than most observers expected.",
     "Nobody has published the contract value yet, which tells you something.",
-    "The strategic logic is sound, but the financing has always been the weak point.",
     "I would wait for the official figures before reading too much into this.",
     "Two earlier attempts stalled at exactly this stage, so caution is warranted.",
     "The opposition will use this in parliament next week, no doubt about it.",
     "Maintenance costs over thirty years matter more than the purchase price.",
     "Our neighbours will watch this closely and adjust their own plans.",
     "Local production is the real prize here, not the first batch of imports.",
-    "A strategic partnership only works when both sides get something concrete.",
     "The delivery schedule looks optimistic given the supply chain problems.",
     "This is the third briefing on the subject in a month.",
     "Training the crews takes longer than building the hardware.",
@@ -1121,7 +1122,6 @@ SENTENCES = [
     "Fuel subsidies are eating the budget that was meant for procurement.",
     "This thread is a good example of why sources matter.",
     "The press conference raised more questions than it answered.",
-    "A strategic pause might actually be the wise choice right now.",
     "I have seen these units up close and the build quality is impressive.",
     "The opposition's numbers do not add up either, to be fair.",
     "Regional diplomacy rarely moves in straight lines.",
@@ -1141,11 +1141,25 @@ SENTENCES = [
     "The timeline slipped again; nobody seems surprised.",
     "Credit where it is due: the engineers delivered on this one.",
     "The government should publish the audit rather than summaries of it.",
-    "Strategic depth means little without a strong economy behind it.",
     "The new radar has reportedly doubled the detection range.",
     "Public opinion is split, judging by the latest survey.",
     "That interview was more candid than these things usually are.",
     "Let us keep the discussion on the facts and away from personalities.",
+    "The logic is sound, but the financing has always been the weak point.",
+    "A partnership only works when both sides get something concrete.",
+    "A pause might actually be the wise choice right now.",
+    "Depth means little without a strong economy behind it.",
+]
+
+# The benchmark searches for "strategic": like a topical word on a real board it is
+# in about 2% of posts (TOPICAL_SHARE of the pool bodies, plus some titles), not in
+# every other one, or search would be measured ranking half the table.
+TOPICAL_SHARE = 0.015
+TOPICAL_SENTENCES = [
+    "The strategic logic is sound, but the financing has always been the weak point.",
+    "A strategic partnership only works when both sides get something concrete.",
+    "A strategic pause might actually be the wise choice right now.",
+    "Strategic depth means little without a strong economy behind it.",
 ]
 
 LIST_ITEMS = [
@@ -1156,7 +1170,7 @@ LIST_ITEMS = [
 ]  # fmt: skip
 
 LINK_WORDS = [
-    "defence", "budget", "talks", "strategic", "trade", "navy", "air-force",
+    "defence", "budget", "talks", "regional", "trade", "navy", "air-force",
     "treaty", "summit", "economy", "border", "deal", "report", "minister",
 ]  # fmt: skip
 

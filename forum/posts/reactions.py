@@ -170,13 +170,32 @@ def react_to_post(
     if enforce_limits:
         check_reaction_rate(user)
     now = at or timezone.now()
+    thread_id = post.thread_id
+    for _ in range(3):
+        try:
+            return _react(user, post.pk, thread_id, reaction_type, now)
+        except _PostMoved as moved:  # to another thread while we waited: again
+            thread_id = moved.thread_id
+    raise ReactionRefused("This post is being moved; please try again.")
+
+
+class _PostMoved(Exception):
+    def __init__(self, thread_id: int):
+        self.thread_id = thread_id
+
+
+def _react(user, post_id: int, thread_id: int, reaction_type, now) -> ReactionResult:
+    """One attempt, holding the thread's advisory lock (shared) before the post's
+    row lock; _PostMoved if the post is no longer in that thread."""
     with transaction.atomic():
-        _hold_off_thread_visibility_changes(post.thread_id)
+        _hold_off_thread_visibility_changes(thread_id)
         locked = (
             Post.objects.select_for_update(of=("self",), no_key=True)
             .select_related("thread__node")
-            .get(pk=post.pk)
+            .get(pk=post_id)
         )
+        if locked.thread_id != thread_id:
+            raise _PostMoved(locked.thread_id)
         _fresh_visibility(locked)
         if not can_react(user, locked):
             raise ReactionRefused(react_refusal(user, locked))

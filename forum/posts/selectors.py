@@ -25,6 +25,8 @@ class PostRow:
     # reactions: filled by forum.posts.reactions.attach_reactions
     reactions: object = None  # ReactionSummary
     can_react: bool = False
+    # news: filled by forum.news.selectors.attach_news (the post's article cards)
+    news: object = None  # PostNews
 
 
 @dataclass
@@ -72,6 +74,9 @@ def thread_page(user, thread: Thread, page: int) -> ThreadPage:
         for post in posts
     ]
     attach_reactions(user, rows)  # reactions: constant queries for the page
+    from forum.news.selectors import attach_news  # news sits above posts
+
+    attach_news(user, rows)  # article cards: one query for the page
     allowed = can_reply(user, thread)
     return ThreadPage(
         thread=thread,

@@ -5,6 +5,8 @@ member) move with F() expressions inside that transaction; `manage.py recount`
 rebuilds them from the rows and must agree.
 """
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +20,12 @@ from django.utils.html import strip_tags
 
 from forum.core.markup import render_bbcode
 from forum.core.pagecache import invalidate
+from forum.permissions import (
+    AWAITING_APPROVAL,
+    can_moderate,
+    is_awaiting_approval,
+    must_approve,
+)
 from forum.posts import reactions
 from forum.posts.models import Post, PostEdit
 from forum.threads.models import Node, Thread
@@ -77,14 +85,29 @@ def _recent_duplicate(author, *, body: str, now, **filters) -> Post | None:
     )
 
 
+_TAG_GAP = re.compile(r"<")
+
+
 def index_post(post: Post, *, title: str = "") -> None:
     """Store the post's search vector: the thread title (weight A) for the first post,
     the rendered text (weight B)."""
-    text = strip_tags(post.body_html)
+    # Tags become spaces: "<li>one</li><li>two</li>" is two words, not "onetwo".
+    text = " ".join(
+        html.unescape(strip_tags(_TAG_GAP.sub(" <", post.body_html))).split()
+    )
     vector = SearchVector(Value(text), weight="B", config="english")
     if title:
         vector = SearchVector(Value(title), weight="A", config="english") + vector
     Post.objects.filter(pk=post.pk).update(search_vector=vector)
+
+
+def _embed_articles(post: Post, *, by) -> None:
+    """Record the news articles the post embeds and queue fetches of new ones
+    (on commit, so posting never waits for a website). forum.news sits above
+    posts, hence the import here rather than at the top of the module."""
+    from forum.news.services import attach_articles
+
+    attach_articles(post=post, by=by)
 
 
 def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
@@ -115,6 +138,24 @@ def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool
     )
 
 
+def _hold_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
+    """A post waiting for approval (forum.permissions.must_approve) counts nowhere
+    until a moderator approves it; a new thread waiting for approval stays out of
+    its forum, soft-deleted and marked AWAITING_APPROVAL, until approving it
+    restores it (restore_thread)."""
+    invalidate(f"thread:{thread.pk}")
+    if new_thread:
+        Thread.objects.filter(pk=thread.pk).update(
+            is_deleted=True,
+            deleted_at=now,
+            delete_reason=AWAITING_APPROVAL,
+            last_poster=None,
+        )
+        thread.is_deleted, thread.deleted_at = True, now
+        thread.delete_reason, thread.last_poster = AWAITING_APPROVAL, None
+    User.objects.filter(pk=author.pk).update(last_post_at=now)
+
+
 @transaction.atomic
 def create_thread(
     *,
@@ -139,6 +180,7 @@ def create_thread(
         return PostResult(duplicate, created=False)
     if enforce_limits:
         _check_flood(member, now=now)
+    held = enforce_limits and must_approve(author, body=body, node=node)
     thread = Thread.objects.create(
         node=node,
         title=title,
@@ -152,6 +194,7 @@ def create_thread(
     post = Post.objects.create(
         thread=thread,
         position=0,
+        is_approved=not held,
         author=author,
         author_name=author.username,
         created_at=now,
@@ -161,8 +204,11 @@ def create_thread(
     )
     Thread.objects.filter(pk=thread.pk).update(first_post_id=post.pk)
     thread.first_post_id = post.pk
-    _count_new_post(post=post, thread=thread, author=author, now=now, new_thread=True)
+    (_hold_new_post if held else _count_new_post)(
+        post=post, thread=thread, author=author, now=now, new_thread=True
+    )
     index_post(post, title=title)
+    _embed_articles(post, by=author)
     post.thread = thread
     return PostResult(post, created=True)
 
@@ -180,21 +226,26 @@ def reply_to_thread(
     """Add a post at the end of a thread. Refuses locked threads for non-staff."""
     now = at or timezone.now()
     body = clean_text(body)
-    member = _lock_member(author)
+    # Lock order everywhere: thread, then post, then member rows, then forum rows.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    member = _lock_member(author)
     duplicate = _recent_duplicate(author, body=body, now=now, thread=locked)
     if duplicate is not None:
         return PostResult(duplicate, created=False)
-    if locked.is_locked and not author.is_staff:
+    if is_awaiting_approval(locked):
+        raise PostingRefused("This thread is awaiting moderator approval.")
+    if locked.is_locked and not can_moderate(author, thread.node):
         raise PostingRefused("This thread is locked: no more replies can be posted.")
-    if locked.is_deleted and not author.is_staff:
+    if locked.is_deleted and not can_moderate(author, thread.node):
         raise PostingRefused("This thread has been deleted.")
     if enforce_limits:
         _check_flood(member, now=now)
+    held = enforce_limits and must_approve(author, body=body, node=thread.node)
     position = locked.last_position + 1
     post = Post.objects.create(
         thread=locked,
         position=position,
+        is_approved=not held,
         author=author,
         author_name=author.username,
         created_at=now,
@@ -203,8 +254,11 @@ def reply_to_thread(
         ip_address=ip_address,
     )
     Thread.objects.filter(pk=locked.pk).update(last_position=position)
-    _count_new_post(post=post, thread=locked, author=author, now=now, new_thread=False)
+    (_hold_new_post if held else _count_new_post)(
+        post=post, thread=locked, author=author, now=now, new_thread=False
+    )
     index_post(post)
+    _embed_articles(post, by=author)
     locked.last_position = position
     post.thread = locked
     return PostResult(post, created=True)
@@ -241,6 +295,7 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             ]
         )
         post.refresh_from_db(fields=["edit_count"])
+        _embed_articles(post, by=editor)
     if title_changed:
         from forum.threads.models import make_slug
 
@@ -265,7 +320,7 @@ def _member_counts_for(posts_qs) -> dict[int, int]:
 
 
 def _shift_member_counts(counts: dict[int, int], sign: int) -> None:
-    for author_id, n in counts.items():
+    for author_id, n in sorted(counts.items()):  # one row-lock order for all
         User.objects.filter(pk=author_id).update(
             message_count=F("message_count") + sign * n
         )
@@ -310,9 +365,9 @@ def delete_post(*, actor, post: Post, reason: str = "") -> None:
     if post.is_approved:
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
     if post.is_approved and not thread.is_deleted:
-        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") - 1)
         if post.author_id:
             _shift_member_counts({post.author_id: 1}, -1)
+        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") - 1)
         reactions.on_posts_visibility_changed([post.pk], visible=False)
     _refresh_thread_last_post(thread.pk)
     refresh_node_last_post(thread.node_id)
@@ -336,9 +391,9 @@ def restore_post(*, actor, post: Post) -> None:
     if post.is_approved:
         Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
     if post.is_approved and not thread.is_deleted:
-        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") + 1)
         if post.author_id:
             _shift_member_counts({post.author_id: 1}, +1)
+        Node.objects.filter(pk=thread.node_id).update(post_count=F("post_count") + 1)
         reactions.on_posts_visibility_changed([post.pk], visible=True)
     _refresh_thread_last_post(thread.pk)
     refresh_node_last_post(thread.node_id)
@@ -361,12 +416,12 @@ def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
         delete_reason=reason,
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=False)
+    _shift_member_counts(counts, -1)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") - 1,
         # Every visible post, including those of accounts since deleted.
         post_count=F("post_count") - (thread.reply_count + 1),
     )
-    _shift_member_counts(counts, -1)
     refresh_node_last_post(thread.node_id)
 
 
@@ -376,16 +431,20 @@ def restore_thread(*, actor, thread: Thread) -> None:
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if not thread.is_deleted:
         return
+    if is_awaiting_approval(thread):
+        # Restoring a thread held for approval approves its opening post.
+        Post.objects.filter(thread=thread, position=0).update(is_approved=True)
     visible = Post.objects.visible().filter(thread=thread)
     counts = _member_counts_for(visible)
     Thread.objects.filter(pk=thread.pk).update(
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=True)
+    _shift_member_counts(counts, +1)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") + 1,
         # Every visible post, including those of accounts since deleted.
         post_count=F("post_count") + (thread.reply_count + 1),
     )
-    _shift_member_counts(counts, +1)
+    _refresh_thread_last_post(thread.pk)  # a thread held for approval had none
     refresh_node_last_post(thread.node_id)

@@ -113,7 +113,8 @@ def post_thread(request, pk: int, slug: str = ""):
     node = get_node_for_user_or_404(request.user, pk)
     require(can_start_thread(request.user, node), "You may not start threads here.")
     form = ThreadForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    discussions = _already_discussed(request, form)
+    if request.method == "POST" and form.is_valid() and not discussions:
         try:
             result = services.create_thread(
                 author=request.user,
@@ -126,7 +127,23 @@ def post_thread(request, pk: int, slug: str = ""):
             form.add_error(None, str(refusal))
         else:
             return redirect(result.post.thread.get_absolute_url())
-    return render(request, "posts/post_thread.html", {"node": node, "form": form})
+    return render(
+        request,
+        "posts/post_thread.html",
+        {"node": node, "form": form, "discussions": discussions},
+    )
+
+
+def _already_discussed(request, form) -> list:
+    """Threads already quoting an article the new thread's message embeds: the form
+    shows them before anything is posted, until the member picks "Post anyway"."""
+    if request.method != "POST" or request.POST.get("post_anyway"):
+        return []
+    if not form.is_valid():
+        return []
+    from forum.news.selectors import already_discussed  # news sits above posts
+
+    return already_discussed(request.user, form.cleaned_data["body"])
 
 
 @login_required
@@ -143,6 +160,7 @@ def edit(request, pk: int):
             body=form.cleaned_data["body"],
             title=form.cleaned_data.get("title") if with_title else None,
         )
+        _note_moderation(request.user, "edit_post", post)
         messages.success(request, "Your changes have been saved.")
         return redirect(post.get_thread_url())
     return render(request, "posts/edit.html", {"post": post, "form": form})
@@ -157,6 +175,7 @@ def delete(request, pk: int):
         services.delete_post(
             actor=request.user, post=post, reason=form.cleaned_data["reason"]
         )
+        _note_moderation(request.user, "delete_post", post, form.cleaned_data["reason"])
         messages.success(request, "The post has been deleted.")
         fallback = (
             post.thread.node.get_absolute_url()
@@ -176,8 +195,18 @@ def restore(request, pk: int):
         can_moderate(request.user, post.thread.node), "Only moderators may do that."
     )
     services.restore_post(actor=request.user, post=post)
+    _note_moderation(request.user, "restore_post", post)
     messages.success(request, "The post has been restored.")
     return redirect(post.get_thread_url())
+
+
+def _note_moderation(actor, action: str, post, reason: str = "") -> None:
+    """Acting on someone else's post is a moderator action: it goes in the
+    moderator log (the moderation app sits above this one, hence the late
+    import)."""
+    from forum.moderation.services.log import record_post_action
+
+    record_post_action(actor=actor, action=action, post=post, reason=reason)
 
 
 def history(request, pk: int):

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from forum.threads.models import Node, Thread
+from forum.threads.models import Node, SidebarWidget, Thread
+from forum.threads.widgets import forget_widgets
 
 
 @admin.register(Node)
@@ -126,3 +127,32 @@ class ThreadAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting rows would skip the counters; soft-delete via the actions.
         return False
+
+
+# --- discovery: sidebar widgets (forum/threads/widgets.py) ---
+@admin.register(SidebarWidget)
+class SidebarWidgetAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__", "node", "show_on_index", "show_on_threads", "show_on_forums",
+        "display_order", "limit", "is_active",
+    ]
+    list_editable = ["display_order", "limit", "is_active"]
+    list_filter = ["is_active", "show_on_index", "show_on_threads", "show_on_forums"]
+    list_select_related = ["node"]
+
+    # The sidebar is cached for every viewer: show a change at once.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_widgets()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_widgets()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_widgets()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_widgets()

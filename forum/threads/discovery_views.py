@@ -46,9 +46,7 @@ def whats_new_threads(request):
 
 
 def whats_new_activity(request):
-    data = whats_new.latest_activity(
-        request.user, parse_page(request.GET.get("page"))
-    )
+    data = whats_new.latest_activity(request.user, parse_page(request.GET.get("page")))
     return _render_whats_new(request, data, "threads:whats_new_activity")
 
 

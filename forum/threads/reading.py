@@ -47,10 +47,7 @@ def _unread_condition(horizon) -> Q:
     return (
         Q(last_post_at__gt=horizon)
         & (Q(_node_read_at__isnull=True) | Q(last_post_at__gt=F("_node_read_at")))
-        & (
-            Q(_read_position__isnull=True)
-            | Q(_read_position__lt=F("_last_position"))
-        )
+        & (Q(_read_position__isnull=True) | Q(_read_position__lt=F("_last_position")))
     )
 
 
@@ -106,10 +103,7 @@ def with_node_unread(nodes, user):
             # The node's own last post date rules most forums out without
             # looking at a thread.
             Q(last_post_at__gt=horizon)
-            & (
-                Q(_forum_read_at__isnull=True)
-                | Q(last_post_at__gt=F("_forum_read_at"))
-            )
+            & (Q(_forum_read_at__isnull=True) | Q(last_post_at__gt=F("_forum_read_at")))
             & Exists(threads),
             output_field=BooleanField(),
         )

@@ -7,6 +7,7 @@ from django.conf import settings
 from forum.core.pagination import PageNav, page_nav
 from forum.permissions import can_start_thread, can_view_node
 from forum.threads.models import Node, Thread
+from forum.threads.reading import with_node_unread, with_unread
 
 
 @dataclass
@@ -16,6 +17,7 @@ class ForumRow:
     thread_count: int = 0
     post_count: int = 0
     last: Node | None = None  # the node (itself or a sub-forum) with the newest post
+    has_unread: bool = False  # unread threads in it or a sub-forum (members only)
 
 
 @dataclass
@@ -28,6 +30,7 @@ def _visible_nodes(user) -> list[Node]:
     nodes = Node.objects.select_related("last_thread", "last_poster").order_by(
         "display_order", "id"
     )
+    nodes = with_node_unread(nodes, user)  # read markers: same query
     return [node for node in nodes if can_view_node(user, node)]
 
 
@@ -45,6 +48,7 @@ def forum_index(user) -> list[CategoryBlock]:
         while stack:
             current = stack.pop()
             row.thread_count += current.thread_count
+            row.has_unread = row.has_unread or current.has_unread
             row.post_count += current.post_count
             if current.last_post_at and (
                 row.last is None or current.last_post_at > row.last.last_post_at
@@ -91,16 +95,16 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
     nav = page_nav(page, total_pages)
     start = (nav.current - 1) * per_page
     threads = list(
-        Thread.objects.visible()
+        with_unread(Thread.objects.visible(), user)  # read markers: same query
         .in_node(node)
         .select_related("starter", "last_poster")
         .listing_order()[start : start + per_page]
     )
     subforums = [
         n
-        for n in Node.objects.filter(parent=node).select_related(
-            "last_thread", "last_poster"
-        )
+        for n in with_node_unread(
+            Node.objects.filter(parent=node), user
+        ).select_related("last_thread", "last_poster")
         if can_view_node(user, n)
     ]
     return ForumPage(

@@ -23,6 +23,7 @@ from forum.threads.models import Thread
 
 DESCRIPTION_LENGTH = 200
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"\bhttps?://\S+")
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,20 @@ class ThreadSummary:
     image_url: str  # storage URL, maybe relative; "" when there is none
 
 
-def plain_excerpt(body_html: str, length: int = DESCRIPTION_LENGTH) -> str:
-    """Rendered post HTML as one line of plain text, cut at a word."""
+def plain_excerpt(
+    body_html: str, length: int = DESCRIPTION_LENGTH, *, drop_urls: bool = False
+) -> str:
+    """Rendered post HTML as one line of plain text, cut at a word; without bare
+    web addresses when asked (a quoted article's link says nothing in a summary)."""
     text = html.unescape(strip_tags(body_html.replace("<", " <")))
+    if drop_urls:
+        text = _URL.sub(" ", text)
     text = _SPACE.sub(" ", text).strip()
     return Truncator(text).chars(length)
+
+
+def _describe(body_html: str) -> str:
+    return plain_excerpt(body_html, drop_urls=True)
 
 
 def _news_links():
@@ -75,7 +85,7 @@ def _load(thread: Thread, first_post) -> tuple[str, str]:
             except FieldError:
                 image = None
             image = image["quote__image"] if image else None
-        return plain_excerpt(first_post.body_html), _image_url(image)
+        return _describe(first_post.body_html), _image_url(image)
     posts = Post.objects.visible().filter(pk=thread.first_post_id)
     if links is not None:
         try:
@@ -87,7 +97,7 @@ def _load(thread: Thread, first_post) -> tuple[str, str]:
     post = posts.only("body_html").first()
     if post is None:
         return "", ""
-    return plain_excerpt(post.body_html), _image_url(getattr(post, "news_image", ""))
+    return _describe(post.body_html), _image_url(getattr(post, "news_image", ""))
 
 
 def thread_summary(thread: Thread, *, first_post=None) -> ThreadSummary:
@@ -103,5 +113,5 @@ def thread_summary(thread: Thread, *, first_post=None) -> ThreadSummary:
             cache.set(key, cached, seconds)
     description, image_url = cached
     if first_post is not None:  # the text on the page is never stale
-        description = plain_excerpt(first_post.body_html)
+        description = _describe(first_post.body_html)
     return ThreadSummary(description=description, image_url=image_url)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from forum.core.pagination import PageNav, page_nav
-from forum.permissions import can_view_node
+from forum import permissions
 from forum.threads.models import Node, Thread
 from forum.threads.reading import read_horizon, unread_threads, with_unread
 
@@ -23,9 +23,13 @@ def _max_items() -> int:
 
 
 def viewable_forum_ids(user) -> list[int]:
-    """Ids of the nodes this viewer may see (one small query: nodes are few)."""
+    """Ids of the nodes this viewer may see: the permission module's answer when
+    it offers one (from its cached policy), else asked node by node."""
+    visible_node_ids = getattr(permissions, "visible_node_ids", None)
+    if visible_node_ids is not None:
+        return sorted(visible_node_ids(user))
     nodes = Node.objects.only("pk", "kind", "parent_id", "title", "slug")
-    return [node.pk for node in nodes if can_view_node(user, node)]
+    return [node.pk for node in nodes if permissions.can_view_node(user, node)]
 
 
 @dataclass
@@ -58,9 +62,11 @@ def new_posts(user, page: int) -> WhatsNewPage:
     """A member's threads with unread posts, newest activity first; for guests,
     the most recently active threads."""
     if user.is_authenticated:
-        threads = unread_threads(user).filter(
-            node_id__in=viewable_forum_ids(user)
-        ).select_related("node", "starter", "last_poster")
+        threads = (
+            unread_threads(user)
+            .filter(node_id__in=viewable_forum_ids(user))
+            .select_related("node", "starter", "last_poster")
+        )
     else:
         threads = with_unread(
             _threads(user).filter(last_post_at__gt=read_horizon()), user

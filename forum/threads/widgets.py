@@ -13,9 +13,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
+from forum.core import pagecache
 from forum.permissions import can_view_node
 from forum.threads.models import Node, SidebarWidget, Thread, slug_kwargs
 
@@ -53,13 +54,19 @@ def _cache():
 
 
 def forget_widgets() -> None:
-    """Drop every cached sidebar (after an administrator changes a widget)."""
-    cache = _cache()
-    if not cache.add(_VERSION_KEY, 1, timeout=None):
-        try:
-            cache.incr(_VERSION_KEY)
-        except ValueError:
-            cache.set(_VERSION_KEY, 1, timeout=None)
+    """Drop every cached sidebar (after an administrator changes a widget), and
+    the guests' cached pages that show one, once the transaction commits."""
+
+    def bump():
+        cache = _cache()
+        if not cache.add(_VERSION_KEY, 1, timeout=None):
+            try:
+                cache.incr(_VERSION_KEY)
+            except ValueError:
+                cache.set(_VERSION_KEY, 1, timeout=None)
+
+    transaction.on_commit(bump)
+    pagecache.invalidate("site")
 
 
 # Each widget's newest threads by last post. The forum listing index starts with

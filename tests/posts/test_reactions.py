@@ -693,3 +693,60 @@ def test_renamed_reactor_is_named_anew_in_the_summary_line(
 
     soup = page_of(Client(), reply_post)
     assert summary_line(soup, reply_post) == "Saleem and Deleted member 7"
+
+
+def test_who_reacted_page_queries_do_not_grow_with_reactions(
+    client, thread, other_member, reaction_types
+):
+    few = factories.reply(author=other_member, thread=thread)
+    many = factories.reply(author=other_member, thread=thread)
+    kinds = list(reaction_types.values())
+    for i in range(25):
+        fan = factories.MemberFactory()
+        if i == 0:
+            factories.react(user=fan, post=few, reaction_type=kinds[0])
+        factories.react(user=fan, post=many, reaction_type=kinds[i % len(kinds)])
+
+    one = _queries(client, reverse("posts:reactions", kwargs={"pk": few.pk}))
+    lots = _queries(client, reverse("posts:reactions", kwargs={"pk": many.pk}))
+
+    assert len(lots) == len(one), "\n".join(lots)
+
+
+def test_admin_recompute_action_queues_one_task_per_type(
+    client, django_capture_on_commit_callbacks, reaction_types
+):
+    from django_tasks_db.models import DBTaskResult
+
+    admin = factories.MemberFactory(username="Admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    chosen = [reaction_types["Like"].pk, reaction_types["Sad"].pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:posts_reactiontype_changelist"),
+            {"action": "recompute_reaction_scores", "_selected_action": chosen},
+        )
+
+    assert response.status_code == 302
+    queued = sorted(
+        r.args_kwargs["kwargs"]["reaction_type_id"] for r in DBTaskResult.objects.all()
+    )
+    assert queued == sorted(chosen)
+
+
+def test_reaction_to_a_post_moved_to_another_thread_still_counts(
+    forum_node, reply_post, other_member, reaction_types, windjammer
+):
+    stale = Post.objects.get(pk=reply_post.pk)  # read before the move
+    elsewhere = factories.make_thread(author=windjammer, node=forum_node)
+    Post.objects.filter(pk=reply_post.pk).update(thread=elsewhere)
+
+    result = factories.react(
+        user=windjammer, post=stale, reaction_type=reaction_types["Like"]
+    )
+
+    other_member.refresh_from_db()
+    assert result.post.thread_id == elsewhere.pk
+    assert Reaction.objects.filter(post=reply_post, user=windjammer).exists()
+    assert other_member.reaction_score == 1

@@ -24,15 +24,13 @@ def canonical_url(context):
     request = context.get("request")
     if request is None:
         return ""
-    path = context.get("canonical_path")
-    if not path:
-        path = request.path
-        match = getattr(request, "resolver_match", None)
-        if match is not None and match.view_name in _CANONICAL_ALIASES:
-            path = reverse(_CANONICAL_ALIASES[match.view_name])
-        page = request.GET.get("page", "")
-        if page.isdigit() and int(page) > 1:
-            path = f"{path}?page={int(page)}"
+    path = context.get("canonical_path") or request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in _CANONICAL_ALIASES:
+        path = reverse(_CANONICAL_ALIASES[match.view_name])
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        path = f"{path}?page={int(page)}"
     return request.build_absolute_uri(path)
 
 
@@ -82,7 +80,7 @@ def thread_meta(context, thread, page=None):
     image = request.build_absolute_uri(summary.image_url) if summary.image_url else ""
     site_name = context.get("SITE_NAME", "")
     tags = [
-        format_html('<meta property="og:type" content="article">'),
+        mark_safe('<meta property="og:type" content="article">'),
         format_html('<meta property="og:site_name" content="{}">', site_name),
         format_html('<meta property="og:title" content="{}">', thread.title),
         format_html('<meta property="og:url" content="{}">', url),
@@ -93,7 +91,9 @@ def thread_meta(context, thread, page=None):
     ]
     if image:
         tags.append(format_html('<meta property="og:image" content="{}">', image))
-        tags.append(mark_safe('<meta name="twitter:card" content="summary_large_image">'))
+        tags.append(
+            mark_safe('<meta name="twitter:card" content="summary_large_image">')
+        )
     author = {"@type": "Person", "name": thread.starter_name}
     if thread.starter_id:
         author["url"] = request.build_absolute_uri(

@@ -144,6 +144,8 @@ class Command(BaseCommand):
                     rows = self.measure(server, targets, member, driver, options)
             except bench.BenchmarkError as error:
                 raise CommandError(str(error)) from error
+            except KeyboardInterrupt as interrupt:
+                raise CommandError("Interrupted; gunicorn was stopped.") from interrupt
         self.report(rows, driver, options)
 
     def server_env(self, database_name: str | None, scratch: str) -> dict:
@@ -158,6 +160,7 @@ class Command(BaseCommand):
             SECURE_HSTS_SECONDS="0",
             ALLOWED_HOSTS=bench.HOST,
             RATE_LIMITS="0",
+            FORUM_SEARCH_RATE_LIMIT="0",
             DATABASE_URL=_database_url(database_name),
             # A page cache of its own, so no page of an earlier board is served.
             PAGE_CACHE_DIR=os.path.join(scratch, "pages"),

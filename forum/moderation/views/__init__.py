@@ -1,0 +1,1 @@
+"""Moderator pages and tools, and the members' side of moderation."""

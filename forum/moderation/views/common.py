@@ -1,0 +1,40 @@
+"""Helpers shared by the moderator views."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from forum.core.safe_redirect import safe_next
+from forum.permissions import can_view_thread
+from forum.threads.models import Thread
+
+
+def back(request, fallback: str):
+    """Where the form came from (a same-site `next`), else the fallback."""
+    wanted = request.POST.get("next") or request.GET.get("next")
+    return redirect(safe_next(request, wanted, fallback))
+
+
+def refuse(request, message: str, fallback: str):
+    messages.error(request, message)
+    return back(request, fallback)
+
+
+def ids_from(values, limit: int = 200) -> list[int]:
+    found = []
+    for value in values:
+        if str(value).isdigit() and int(value) not in found:
+            found.append(int(value))
+    return found[:limit]
+
+
+def visible_threads(user, ids) -> list[Thread] | None:
+    """The threads named, in the order given; None when any is unknown or hidden
+    (the caller answers 404)."""
+    threads = {
+        t.pk: t
+        for t in Thread.objects.select_related("node").filter(pk__in=ids)
+        if can_view_thread(user, t)
+    }
+    if len(threads) != len(ids):
+        return None
+    return [threads[pk] for pk in ids]

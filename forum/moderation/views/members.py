@@ -1,0 +1,208 @@
+"""Members' side (report a post, my alerts, the ban notice) and the moderator's
+member tools (warn, ban, spam clean-up, IP addresses)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from forum.moderation import forms, selectors
+from forum.moderation.models import Ban, MemberWarning
+from forum.moderation.services import community
+from forum.moderation.services.community import ReportRefused
+from forum.moderation.services.structure import ModerationRefused
+from forum.moderation.views.common import refuse
+from forum.permissions import (
+    active_ban,
+    ban_message,
+    can_act_on_member,
+    can_look_up_ip,
+    can_report,
+    can_view_ip,
+    can_warn,
+    get_post_for_user_or_404,
+    is_banned,
+    report_refusal,
+    require,
+)
+
+User = get_user_model()
+
+
+@login_required
+def report(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    require(can_report(request.user, post), report_refusal(request.user, post))
+    posted = request.POST if request.method == "POST" else None
+    form = forms.ReportForm(posted)
+    if posted is not None and form.is_valid():
+        try:
+            community.report_post(
+                reporter=request.user, post=post, reason=form.cleaned_data["reason"]
+            )
+        except ReportRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, "Thank you: the moderators will look at this post."
+            )
+            return redirect(post.get_thread_url())
+    return render(request, "moderation/report.html", {"post": post, "form": form})
+
+
+@login_required
+def alerts(request):
+    items = selectors.member_alerts(request.user)
+    community.mark_alerts_read(user=request.user)
+    return render(request, "moderation/alerts.html", {"alerts": items})
+
+
+def banned(request):
+    ban = active_ban(request.user)
+    return render(
+        request,
+        "moderation/banned.html",
+        {"ban": ban, "message": ban_message(request.user)},
+    )
+
+
+# --- the moderator's member tools -------------------------------------------------
+
+
+def _member_for_tools(request, pk: int):
+    member = get_object_or_404(User, pk=pk)
+    require(
+        can_warn(request.user, member) or can_act_on_member(request.user, member),
+        "You may not moderate this member.",
+    )
+    return member
+
+
+@login_required
+def member_tools(request, pk: int):
+    member = _member_for_tools(request, pk)
+    return render(
+        request,
+        "moderation/member.html",
+        {
+            "member": member,
+            "warnings": MemberWarning.objects.filter(member=member)[:50],
+            "bans": Ban.objects.filter(member=member)[:20],
+            "points": community.active_points(member),
+            "current_ban": community.current_ban(member),
+            "is_banned": is_banned(member),
+            "can_ban": can_act_on_member(request.user, member),
+            "can_warn": can_warn(request.user, member),
+            "ips": selectors.ips_of_member(member)
+            if can_look_up_ip(request.user)
+            else None,
+            "warn_form": forms.WarnForm(),
+            "ban_form": forms.BanForm(),
+            "spam_form": forms.SpamCleanForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def warn(request, pk: int):
+    member = _member_for_tools(request, pk)
+    require(can_warn(request.user, member), "You may not warn this member.")
+    form = forms.WarnForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, "Give points and a reason.", _tools_url(member))
+    result = community.warn_member(
+        actor=request.user,
+        member=member,
+        points=form.cleaned_data["points"],
+        reason=form.cleaned_data["reason"],
+        days=form.cleaned_data["days"],
+    )
+    text = f"{member} warned: {result.points} active points."
+    if result.ban:
+        text += " That reached the limit: they are banned for a while."
+    messages.success(request, text)
+    return redirect(_tools_url(member))
+
+
+@login_required
+@require_POST
+def ban(request, pk: int):
+    member = _member_for_tools(request, pk)
+    require(can_act_on_member(request.user, member), "You may not ban this member.")
+    form = forms.BanForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, "Give a reason for the ban.", _tools_url(member))
+    community.ban_member(
+        actor=request.user,
+        member=member,
+        reason=form.cleaned_data["reason"],
+        days=form.cleaned_data["days"],
+    )
+    messages.success(request, f"{member} is banned.")
+    return redirect(_tools_url(member))
+
+
+@login_required
+@require_POST
+def lift(request, pk: int):
+    member = _member_for_tools(request, pk)
+    require(can_act_on_member(request.user, member), "You may not ban this member.")
+    current = community.current_ban(member)
+    if current is not None:
+        community.lift_ban(actor=request.user, ban=current)
+        messages.success(request, f"The ban on {member} is lifted.")
+    return redirect(_tools_url(member))
+
+
+@login_required
+@require_POST
+def spam_clean(request, pk: int):
+    member = _member_for_tools(request, pk)
+    require(can_act_on_member(request.user, member), "You may not ban this member.")
+    form = forms.SpamCleanForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, "Tick the box to confirm.", _tools_url(member))
+    try:
+        community.clean_spammer(
+            actor=request.user, member=member, reason=form.cleaned_data["reason"]
+        )
+    except ModerationRefused as refusal:
+        return refuse(request, str(refusal), _tools_url(member))
+    messages.success(
+        request, f"{member} is banned and their posts are deleted (undo in the log)."
+    )
+    return redirect(_tools_url(member))
+
+
+def _tools_url(member) -> str:
+    from django.urls import reverse
+
+    return reverse("moderation:member", kwargs={"pk": member.pk})
+
+
+# --- IP addresses -----------------------------------------------------------------
+
+
+@login_required
+def post_ip(request, pk: int):
+    post = get_post_for_user_or_404(request.user, pk)
+    require(can_view_ip(request.user, post), "Only moderators may see IP addresses.")
+    return render(
+        request,
+        "moderation/post_ip.html",
+        {
+            "post": post,
+            "can_look_up": can_look_up_ip(request.user),
+            "retention_days": selectors.retention_days(),
+        },
+    )
+
+
+@login_required
+def ip_members(request):
+    require(can_look_up_ip(request.user), "Only staff may look up IP addresses.")
+    form = forms.IpForm(request.GET or None)
+    rows = selectors.members_by_ip(form.cleaned_data["ip"]) if form.is_valid() else []
+    return render(request, "moderation/ip_members.html", {"form": form, "rows": rows})

@@ -14,6 +14,8 @@ from django.utils.html import escape
 
 from forum.permissions import get_node_for_user_or_404, get_thread_for_user_or_404
 from forum.threads.models import Node, Thread
+from forum.threads.reading import descendant_ids
+from forum.threads.whats_new import viewable_forum_ids
 
 FEED_ITEMS = 20
 
@@ -113,8 +115,6 @@ class ForumFeed(_ForumFeedBase):
 
     def items(self, obj: FeedSource) -> list[FeedItem]:
         from forum.posts.models import Post  # posts sits above threads
-        from forum.threads.reading import descendant_ids
-        from forum.threads.whats_new import viewable_forum_ids
 
         node_ids = set(viewable_forum_ids(obj.user))
         if obj.node is not None:

@@ -206,3 +206,21 @@ def test_the_sidebar_is_shared_between_page_views_until_a_widget_changes(
         )
     assert response.status_code == 302
     assert widget_headers(sidebar(get(client, "/"))) == ["Renamed block"]
+
+
+def test_the_demo_board_shows_the_seed_pages_latest_posts_blocks(
+    client, db, django_capture_on_commit_callbacks
+):
+    from forum.demo import SEED_THREAD_TITLE, load_demo
+    from forum.threads.models import Thread
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo(log=lambda *_: None)
+    seed = Thread.objects.get(title=SEED_THREAD_TITLE)
+
+    for html in (get(client, "/"), get(client, seed.get_absolute_url())):
+        assert widget_headers(sidebar(html)) == [
+            "Pakistan Defence Latest Posts",
+            "Pakistan Affairs Latest Posts",
+        ]
+    assert SEED_THREAD_TITLE in widget_titles(sidebar(get(client, "/")))

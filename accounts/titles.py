@@ -1,6 +1,11 @@
-"""The user-title ladder, read once per request batch rather than once per card."""
+"""The user-title ladder, read once per request batch rather than once per card.
 
-from django.core.cache import cache
+It lives in the "pages" cache (Redis, or files on this machine), so filling it on a
+page view writes nothing to PostgreSQL; an admin edit reaches other machines within
+the five minutes the entry lives.
+"""
+
+from django.core.cache import caches
 
 from accounts.models import UserTitle
 
@@ -15,6 +20,7 @@ CACHE_KEY = "accounts:title-ladder:v1"
 
 
 def title_ladder() -> list[tuple[int, str]]:
+    cache = caches["pages"]
     ladder = cache.get(CACHE_KEY)
     if ladder is None:
         ladder = (
@@ -30,7 +36,7 @@ def title_ladder() -> list[tuple[int, str]]:
 
 
 def forget_ladder() -> None:
-    cache.delete(CACHE_KEY)
+    caches["pages"].delete(CACHE_KEY)
 
 
 def title_for(user, ladder: list[tuple[int, str]] | None = None) -> str:

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "forum.moderation.middleware.BanMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -298,5 +299,11 @@ FORUM_SEARCH_MAX_RESULTS = 200
 FORUM_SEARCH_RATE_LIMIT = (
     env_int("FORUM_SEARCH_RATE_LIMIT", 20) if ACCOUNT_RATE_LIMITS_ENABLED else 0
 )
+FORUM_APPROVAL_POSTS = env_int("FORUM_APPROVAL_POSTS", 3)
+FORUM_APPROVAL_MAX_LINKS = 2  # None switches the link rule off
+FORUM_WARNING_BAN_POINTS = 10
+FORUM_WARNING_BAN_DAYS = 7
+FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
+FORUM_REPORTS_PER_HOUR = 10
 NEWS_FETCH_ALLOW_LOOPBACK = False
 NEWS_FETCH_TIMEOUT = float(os.environ.get("NEWS_FETCH_TIMEOUT", "10"))

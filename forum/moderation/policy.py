@@ -207,6 +207,15 @@ class _Memo:
 _memo = _Memo()
 
 
+def _snapshots():
+    """Snapshots live beside the guest pages (Redis or local files), not in the
+    database cache: filling one on a page view must not write to PostgreSQL. The
+    version stays in the shared cache, so a bump reaches every machine at once."""
+    from django.core.cache import caches
+
+    return caches["pages"]
+
+
 def _snapshot_key(version: int) -> str:
     return f"forum-policy:snapshot:{version}"
 
@@ -230,10 +239,10 @@ def current() -> Snapshot:
     ):
         _memo.checked = now
         return snapshot
-    fresh = cache.get(_snapshot_key(version))
+    fresh = _snapshots().get(_snapshot_key(version))
     if fresh is None:
         fresh = build_snapshot(version)
-        cache.set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
+        _snapshots().set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
     _memo.install(fresh, now)
     return fresh
 
@@ -249,7 +258,7 @@ def rebuild_for(node_id: int) -> Snapshot:
         return snapshot
     version = cache.get(VERSION_KEY, 0)
     fresh = build_snapshot(version)
-    cache.set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
+    _snapshots().set(_snapshot_key(version), fresh, SNAPSHOT_SECONDS)
     _memo.install(fresh, time.monotonic())
     if not fresh.knows(NodeRef(node_id, None)):
         _memo.unknown.add(node_id)

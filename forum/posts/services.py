@@ -416,6 +416,7 @@ def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
         delete_reason=reason,
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=False)
+    invalidate(f"thread:{thread.pk}")
     _shift_member_counts(counts, -1)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") - 1,
@@ -440,6 +441,7 @@ def restore_thread(*, actor, thread: Thread) -> None:
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=True)
+    invalidate(f"thread:{thread.pk}")
     _shift_member_counts(counts, +1)
     Node.objects.filter(pk=thread.node_id).update(
         thread_count=F("thread_count") + 1,

@@ -13,6 +13,21 @@ class NodeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["thread_count", "post_count", "last_post_at", "last_poster_name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _forum_tree_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _forum_tree_changed()
+
+
+def _forum_tree_changed():
+    # The permission table maps every forum to its parent's rights: rebuild it.
+    from forum.moderation.policy import bump_version
+
+    bump_version()
+
 
 @admin.action(description="Lock selected threads")
 def lock_threads(modeladmin, request, queryset):

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import AvatarForm, DeleteAccountForm, ProfileForm
-from forum.permissions import get_member_for_user_or_404
 from forum.core.images import MAX_UPLOAD_BYTES, ImageRejected
 from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
+from forum.permissions import get_member_for_user_or_404
 
 
 def profile(request, pk: int, slug: str = ""):

@@ -5,8 +5,7 @@ every sentence of post text here is written fresh for the demo.
 """
 
 import random
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,7 +28,10 @@ STRUCTURE = [
         "World Affairs",
         "Diplomacy and conflict around the world.",
         [
-            ("South & Central Asia", "Afghanistan, India, Iran and the Central Asian states."),
+            (
+                "South & Central Asia",
+                "Afghanistan, India, Iran and the Central Asian states.",
+            ),
             ("Middle East & Africa", "From the Gulf to the Sahel."),
             ("Europe & Russia", "The EU, NATO, Russia and their neighbours."),
             ("Americas", "The United States, Canada and Latin America."),
@@ -54,30 +56,93 @@ STRUCTURE = [
     ),
 ]
 
-UTC = dt_timezone.utc
+UTC = UTC
 
 # (username, joined, imported messages, imported reaction score, country, location,
 #  custom title)
 SEED_MEMBERS = [
-    ("Windjammer", datetime(2009, 11, 9, 14, 5, tzinfo=UTC), 41_319, 181, "PK",
-     "United Kingdom", ""),
-    ("Saleem", datetime(2011, 3, 2, 9, 30, tzinfo=UTC), 8_214, 1_932, "PK",
-     "Lahore", ""),
-    ("Desert Hawk", datetime(2012, 6, 18, 20, 0, tzinfo=UTC), 2_377, 410, "PK",
-     "Rawalpindi", ""),
-    ("Moscow Watcher", datetime(2010, 1, 25, 11, 45, tzinfo=UTC), 5_902, 744, "RU",
-     "Kazan", ""),
-    ("Blue Marlin", datetime(2012, 9, 7, 16, 10, tzinfo=UTC), 611, 95, "AE",
-     "Dubai", ""),
-    ("Ayesha R.", datetime(2013, 1, 14, 8, 20, tzinfo=UTC), 88, 12, "PK",
-     "Karachi", ""),
-    ("Indus Raider", datetime(2011, 8, 30, 22, 15, tzinfo=UTC), 14_020, 2_611, "CA",
-     "Toronto", ""),
+    (
+        "Windjammer",
+        datetime(2009, 11, 9, 14, 5, tzinfo=UTC),
+        41_319,
+        181,
+        "PK",
+        "United Kingdom",
+        "",
+    ),
+    (
+        "Saleem",
+        datetime(2011, 3, 2, 9, 30, tzinfo=UTC),
+        8_214,
+        1_932,
+        "PK",
+        "Lahore",
+        "",
+    ),
+    (
+        "Desert Hawk",
+        datetime(2012, 6, 18, 20, 0, tzinfo=UTC),
+        2_377,
+        410,
+        "PK",
+        "Rawalpindi",
+        "",
+    ),
+    (
+        "Moscow Watcher",
+        datetime(2010, 1, 25, 11, 45, tzinfo=UTC),
+        5_902,
+        744,
+        "RU",
+        "Kazan",
+        "",
+    ),
+    (
+        "Blue Marlin",
+        datetime(2012, 9, 7, 16, 10, tzinfo=UTC),
+        611,
+        95,
+        "AE",
+        "Dubai",
+        "",
+    ),
+    (
+        "Ayesha R.",
+        datetime(2013, 1, 14, 8, 20, tzinfo=UTC),
+        88,
+        12,
+        "PK",
+        "Karachi",
+        "",
+    ),
+    (
+        "Indus Raider",
+        datetime(2011, 8, 30, 22, 15, tzinfo=UTC),
+        14_020,
+        2_611,
+        "CA",
+        "Toronto",
+        "",
+    ),
     ("Kashif_K", datetime(2013, 3, 3, 13, 0, tzinfo=UTC), 12, 1, "PK", "Quetta", ""),
-    ("Norah Lindqvist", datetime(2012, 11, 11, 7, 0, tzinfo=UTC), 1_240, 388, "SE",
-     "Uppsala", ""),
-    ("Tariq Mehmood", datetime(2010, 5, 5, 5, 5, tzinfo=UTC), 3_560, 512, "PK",
-     "Peshawar", "Think Tank Analyst"),
+    (
+        "Norah Lindqvist",
+        datetime(2012, 11, 11, 7, 0, tzinfo=UTC),
+        1_240,
+        388,
+        "SE",
+        "Uppsala",
+        "",
+    ),
+    (
+        "Tariq Mehmood",
+        datetime(2010, 5, 5, 5, 5, tzinfo=UTC),
+        3_560,
+        512,
+        "PK",
+        "Peshawar",
+        "Think Tank Analyst",
+    ),
 ]
 
 SEED_THREAD_TITLE = "Pakistan - Russia Strategic dialogue"
@@ -189,13 +254,32 @@ REPLY_LINES = [
 ]
 
 EXTRA_MEMBER_NAMES = [
-    "Falcon Eye", "Sher Khan", "Zarvan", "Hamza_77", "Atlas", "Mariam S.",
-    "Kestrel", "Orion", "Bilal Ahmed", "Nomad", "Sabre", "Raven",
+    "Falcon Eye",
+    "Sher Khan",
+    "Zarvan",
+    "Hamza_77",
+    "Atlas",
+    "Mariam S.",
+    "Kestrel",
+    "Orion",
+    "Bilal Ahmed",
+    "Nomad",
+    "Sabre",
+    "Raven",
 ]
 
 
-def _create_member(User, username, *, joined, imported_messages=0,
-                   imported_score=0, country="", location="", custom_title=""):
+def _create_member(
+    User,
+    username,
+    *,
+    joined,
+    imported_messages=0,
+    imported_score=0,
+    country="",
+    location="",
+    custom_title="",
+):
     from allauth.account.models import EmailAddress
 
     email = f"{username.lower().replace(' ', '.').replace('_', '.')}@example.com"
@@ -250,26 +334,39 @@ def load_demo(*, log=print) -> None:
     forums = {}
     for order, (category, description, children) in enumerate(STRUCTURE):
         cat = Node.objects.create(
-            title=category, description=description, kind=Node.Kind.CATEGORY,
+            title=category,
+            description=description,
+            kind=Node.Kind.CATEGORY,
             display_order=(order + 1) * 10,
         )
         for child_order, (title, child_description) in enumerate(children):
             forums[title] = Node.objects.create(
-                title=title, description=child_description, parent=cat,
-                kind=Node.Kind.FORUM, display_order=(child_order + 1) * 10,
+                title=title,
+                description=child_description,
+                parent=cat,
+                kind=Node.Kind.FORUM,
+                display_order=(child_order + 1) * 10,
             )
 
     members = {}
     for username, joined, messages, score, country, location, title in SEED_MEMBERS:
         members[username] = _create_member(
-            User, username, joined=joined, imported_messages=messages,
-            imported_score=score, country=country, location=location,
+            User,
+            username,
+            joined=joined,
+            imported_messages=messages,
+            imported_score=score,
+            country=country,
+            location=location,
             custom_title=title,
         )
     for name in EXTRA_MEMBER_NAMES:
         joined = datetime(2014, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 3000))
         members[name] = _create_member(
-            User, name, joined=joined, imported_messages=rng.randint(0, 900),
+            User,
+            name,
+            joined=joined,
+            imported_messages=rng.randint(0, 900),
             imported_score=rng.randint(0, 120),
             country=rng.choice(["PK", "GB", "US", "TR", "CN", "DE", ""]),
         )
@@ -292,24 +389,30 @@ def load_demo(*, log=print) -> None:
                 break
         events.append((start, "thread", (forum, title, posts)))
 
-    for when, kind, payload in sorted(events, key=lambda e: e[0]):
+    for _when, kind, payload in sorted(events, key=lambda e: e[0]):
         if kind == "seed":
             _load_seed_thread(services, forums["Pakistan Defence"], members)
             continue
         forum, title, posts = payload
         first_at, author = posts[0]
         result = services.create_thread(
-            author=author, node=forum, title=title,
+            author=author,
+            node=forum,
+            title=title,
             body=f"{title}.\n\n{rng.choice(REPLY_LINES)} What do members make of it?",
-            enforce_limits=False, at=first_at,
+            enforce_limits=False,
+            at=first_at,
         )
         thread = result.post.thread
         for at, author in posts[1:]:
             thread.refresh_from_db()
             services.reply_to_thread(
-                author=author, thread=thread, body=rng.choice(REPLY_LINES)
+                author=author,
+                thread=thread,
+                body=rng.choice(REPLY_LINES)
                 + f"\n\n(Reply {thread.last_position + 2} in this thread.)",
-                enforce_limits=False, at=at,
+                enforce_limits=False,
+                at=at,
             )
     # The seed page's sidebar: "Pakistan Defence / Pakistan Affairs Latest Posts".
     from forum.threads.models import SidebarWidget
@@ -365,15 +468,23 @@ def _create_seed_cards(members):
 
     first, second = SEED_ARTICLE_1, SEED_ARTICLE_2
     create_card(
-        creator=members["Windjammer"], url=first["url"], headline=first["headline"],
-        publication_name=first["publication"], dateline=first["dateline"],
-        excerpt=first["excerpt"], image=_seed_article_picture(),
+        creator=members["Windjammer"],
+        url=first["url"],
+        headline=first["headline"],
+        publication_name=first["publication"],
+        dateline=first["dateline"],
+        excerpt=first["excerpt"],
+        image=_seed_article_picture(),
     )
     create_card(
-        creator=members["Indus Raider"], url=second["url"],
-        headline=second["headline"], publication_name=second["publication"],
-        published=datetime(2013, 4, 12).date(), author=second["byline"],
-        dateline=second["dateline"], excerpt=second["excerpt"],
+        creator=members["Indus Raider"],
+        url=second["url"],
+        headline=second["headline"],
+        publication_name=second["publication"],
+        published=datetime(2013, 4, 12).date(),
+        author=second["byline"],
+        dateline=second["dateline"],
+        excerpt=second["excerpt"],
     )
 
 
@@ -389,8 +500,10 @@ def _load_seed_thread(services, forum, members):
             quoted = created[int(quote_ref.split(":")[1]) - 1]
             text = (
                 quote_tag_for(
-                    username=quoted.author_name, post_id=quoted.pk,
-                    member_id=quoted.author_id, body=quoted.body,
+                    username=quoted.author_name,
+                    post_id=quoted.pk,
+                    member_id=quoted.author_id,
+                    body=quoted.body,
                 )
                 + text
             )
@@ -399,8 +512,12 @@ def _load_seed_thread(services, forum, members):
         author = members[username]
         if thread is None:
             result = services.create_thread(
-                author=author, node=forum, title=SEED_THREAD_TITLE, body=text,
-                enforce_limits=False, at=at,
+                author=author,
+                node=forum,
+                title=SEED_THREAD_TITLE,
+                body=text,
+                enforce_limits=False,
+                at=at,
             )
             thread = result.post.thread
         else:

@@ -18,7 +18,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"member{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username.lower().replace(' ', '')}@example.com")
+    email = factory.LazyAttribute(
+        lambda o: f"{o.username.lower().replace(' ', '')}@example.com"
+    )
     password = factory.django.Password("demo-password")
 
     @factory.post_generation

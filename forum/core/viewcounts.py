@@ -29,10 +29,10 @@ def record_view(thread_id: int, visitor: str) -> bool:
     global _last_flush
     with _lock:
         _pending[thread_id] += 1
-        due = (
-            sum(_pending.values()) >= getattr(settings, "FORUM_VIEW_FLUSH_COUNT", 200)
-            or time.monotonic() - _last_flush
-            >= getattr(settings, "FORUM_VIEW_FLUSH_SECONDS", 60)
+        due = sum(_pending.values()) >= getattr(
+            settings, "FORUM_VIEW_FLUSH_COUNT", 200
+        ) or time.monotonic() - _last_flush >= getattr(
+            settings, "FORUM_VIEW_FLUSH_SECONDS", 60
         )
     if due:
         flush_view_counts()

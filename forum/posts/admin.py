@@ -31,16 +31,32 @@ def restore_posts(modeladmin, request, queryset):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
-        "pk", "author_name", "thread", "position", "created_at", "is_deleted",
-        "is_approved", "ip_address",
+        "pk",
+        "author_name",
+        "thread",
+        "position",
+        "created_at",
+        "is_deleted",
+        "is_approved",
+        "ip_address",
     ]
     list_filter = ["is_deleted", "is_approved", "thread__node"]
     search_fields = ["author_name", "body", "=ip_address"]
     raw_id_fields = ["thread", "author", "deleted_by", "last_edited_by"]
     readonly_fields = [
-        "thread", "position", "author", "author_name", "created_at", "body",
-        "edited_at", "edit_count", "is_deleted", "deleted_at", "deleted_by",
-        "delete_reason", "ip_address",
+        "thread",
+        "position",
+        "author",
+        "author_name",
+        "created_at",
+        "body",
+        "edited_at",
+        "edit_count",
+        "is_deleted",
+        "deleted_at",
+        "deleted_by",
+        "delete_reason",
+        "ip_address",
     ]
     exclude = ["search_vector"]
     inlines = [PostEditInline]

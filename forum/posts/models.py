@@ -71,7 +71,9 @@ class Post(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["thread", "position"], name="post_thread_position_idx"),
+            models.Index(
+                fields=["thread", "position"], name="post_thread_position_idx"
+            ),
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
             models.Index(fields=["-created_at"], name="post_created_idx"),
             GinIndex(fields=["search_vector"], name="post_search_idx"),
@@ -110,6 +112,9 @@ class PostEdit(models.Model):
     class Meta:
         ordering = ["-edited_at", "-id"]
 
+    def __str__(self):
+        return f"Edit of post {self.post_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
 
 class ReactionType(models.Model):
     name = models.CharField(max_length=30)
@@ -138,7 +143,9 @@ class Reaction(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["post", "user"], name="one_reaction_per_post")
+            models.UniqueConstraint(
+                fields=["post", "user"], name="one_reaction_per_post"
+            )
         ]
         indexes = [models.Index(fields=["post", "-created_at"])]
 

@@ -274,9 +274,7 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     body = clean_text(body)
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
     thread = post.thread
-    title_changed = (
-        title is not None and post.position == 0 and title != thread.title
-    )
+    title_changed = title is not None and post.position == 0 and title != thread.title
     if body == post.body and not title_changed:
         return post
     now = timezone.now()
@@ -291,7 +289,11 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         post.edit_count = F("edit_count") + 1
         post.save(
             update_fields=[
-                "body", "body_html", "edited_at", "last_edited_by", "edit_count"
+                "body",
+                "body_html",
+                "edited_at",
+                "last_edited_by",
+                "edit_count",
             ]
         )
         post.refresh_from_db(fields=["edit_count"])

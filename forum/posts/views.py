@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from forum.core.http import client_ip, visitor_key
-from forum.core.pagecache import guest_cached
-from forum.core.viewcounts import record_view
 from forum.core.markup import quote_tag_for
+from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
+from forum.core.viewcounts import record_view
 from forum.permissions import (
     can_delete_post,
     can_edit_post,

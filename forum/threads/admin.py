@@ -6,7 +6,14 @@ from forum.threads.widgets import forget_widgets
 
 @admin.register(Node)
 class NodeAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "parent", "display_order", "thread_count", "post_count"]
+    list_display = [
+        "title",
+        "kind",
+        "parent",
+        "display_order",
+        "thread_count",
+        "post_count",
+    ]
     list_editable = ["display_order"]
     list_filter = ["kind", "parent"]
     search_fields = ["title"]
@@ -114,22 +121,49 @@ def move_threads(modeladmin, request, queryset):
 @admin.register(Thread)
 class ThreadAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "node", "starter_name", "reply_count", "view_count",
-        "last_post_at", "is_sticky", "is_locked", "is_deleted",
+        "title",
+        "node",
+        "starter_name",
+        "reply_count",
+        "view_count",
+        "last_post_at",
+        "is_sticky",
+        "is_locked",
+        "is_deleted",
     ]
     list_filter = ["node", "is_sticky", "is_locked", "is_deleted"]
     search_fields = ["title", "starter_name"]
     date_hierarchy = "created_at"
     raw_id_fields = ["starter", "deleted_by"]
-    readonly_fields = ["node", "is_deleted", "deleted_at", "deleted_by", "delete_reason"]
+    readonly_fields = [
+        "node",
+        "is_deleted",
+        "deleted_at",
+        "deleted_by",
+        "delete_reason",
+    ]
     fields = [
-        "title", "slug", "node", "starter", "starter_name", "created_at",
-        "is_sticky", "is_locked", "is_deleted", "deleted_at", "deleted_by",
+        "title",
+        "slug",
+        "node",
+        "starter",
+        "starter_name",
+        "created_at",
+        "is_sticky",
+        "is_locked",
+        "is_deleted",
+        "deleted_at",
+        "deleted_by",
         "delete_reason",
     ]
     actions = [
-        lock_threads, unlock_threads, stick_threads, unstick_threads,
-        move_threads, delete_threads, restore_threads,
+        lock_threads,
+        unlock_threads,
+        stick_threads,
+        unstick_threads,
+        move_threads,
+        delete_threads,
+        restore_threads,
     ]
     list_per_page = 50
     show_full_result_count = False
@@ -148,8 +182,14 @@ class ThreadAdmin(admin.ModelAdmin):
 @admin.register(SidebarWidget)
 class SidebarWidgetAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "node", "show_on_index", "show_on_threads", "show_on_forums",
-        "display_order", "limit", "is_active",
+        "__str__",
+        "node",
+        "show_on_index",
+        "show_on_threads",
+        "show_on_forums",
+        "display_order",
+        "limit",
+        "is_active",
     ]
     list_editable = ["display_order", "limit", "is_active"]
     list_filter = ["is_active", "show_on_index", "show_on_threads", "show_on_forums"]

@@ -196,6 +196,9 @@ class ThreadRead(models.Model):
             models.UniqueConstraint(fields=["user", "thread"], name="thread_read_once")
         ]
 
+    def __str__(self):
+        return f"member {self.user_id} read thread {self.thread_id}"
+
 
 class NodeRead(models.Model):
     """Everything in a forum older than read_at counts as read ("mark forum read")."""
@@ -208,6 +211,9 @@ class NodeRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "node"], name="node_read_once")
         ]
+
+    def __str__(self):
+        return f"member {self.user_id} read forum {self.node_id}"
 
 
 class SidebarWidget(models.Model):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from forum.core.pagination import PageNav, page_nav
 from forum import permissions
+from forum.core.pagination import PageNav, page_nav
 from forum.threads.models import Node, Thread
 from forum.threads.reading import read_horizon, unread_threads, with_unread
 

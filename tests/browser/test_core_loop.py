@@ -30,7 +30,9 @@ def test_member_starts_thread_and_replies_quoting_the_first_post(page):
 
     first.get_by_role("link", name="Quote").click()  # JS puts the quote in the box
     editor = page.locator(".reply-box textarea")
-    expect(editor).to_have_value(re.compile(r'\[QUOTE="Saleem, post: \d+, member: \d+"\]'))
+    expect(editor).to_have_value(
+        re.compile(r'\[QUOTE="Saleem, post: \d+, member: \d+"\]')
+    )
     editor.press("End")
     editor.type("\nFour berths is more than the first phase delivered.")
     page.get_by_role("button", name="Post reply").click()
@@ -78,5 +80,8 @@ def test_xss_corpus_runs_no_script_on_a_thread_page(page, django_db_blocker):
             element.hover(timeout=2000, force=True)
         assert page.evaluate("window.__xss") == [], f"script ran on page {number}"
         assert page.locator(".message__body script").count() == 0
-        assert page.locator(".message__body [onerror], .message__body [onload]").count() == 0
+        assert (
+            page.locator(".message__body [onerror], .message__body [onload]").count()
+            == 0
+        )
     assert fired == []

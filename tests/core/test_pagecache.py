@@ -6,7 +6,6 @@ one transaction, so they run the commit callbacks explicitly.
 """
 
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

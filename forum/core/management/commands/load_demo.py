@@ -22,5 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo logins:\n"
             f"  admin / {ADMIN_PASSWORD}  (administrator)\n"
-            f"  Windjammer, Saleem, Desert Hawk, ... / {DEMO_PASSWORD}  (every demo member)"
+            f"  Windjammer, Saleem, Desert Hawk, ... / {DEMO_PASSWORD}"
+            "  (every demo member)"
         )

@@ -14,10 +14,13 @@
     return fresh;
   }
 
-  async function send(form) {
+  async function send(form, submitter) {
+    // The pressed button carries the chosen reaction (name="reaction").
+    const body = new FormData(form);
+    if (submitter && submitter.name) body.set(submitter.name, submitter.value);
     const response = await fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body,
       credentials: "same-origin",
       headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" },
     });
@@ -34,9 +37,11 @@
     form.dataset.busy = "1";
     let data;
     try {
-      data = await send(form);
+      data = await send(form, event.submitter);
     } catch (error) {
-      form.submit(); // fall back to the plain form post and its redirect
+      // Fall back to the plain form post (and its redirect), keeping the choice.
+      if (event.submitter) form.requestSubmit(event.submitter);
+      else form.submit();
       return;
     } finally {
       delete form.dataset.busy;

@@ -1,0 +1,55 @@
+"""Thread-page helpers."""
+
+import threading
+from collections import OrderedDict
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_CARD_LIMIT = 5000
+_cards: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _card_key(post, author_title: str) -> tuple:
+    author = post.author
+    facts = None
+    if author is not None:
+        facts = (
+            author.pk,
+            author.username,
+            author.is_deleted_member,
+            author.avatar,
+            author.date_joined,
+            author.message_count,
+            author.reaction_score,
+            str(author.country),
+            author.location,
+        )
+    return (post.author_name, author_title, facts)
+
+
+@register.simple_tag
+def author_card(post, author_title: str = ""):
+    """The author card beside a post. A megathread page shows the same few authors
+    over and over, so each distinct card is rendered once per process; the key holds
+    every fact the card shows, so a changed count or avatar renders afresh."""
+    key = _card_key(post, author_title)
+    with _lock:
+        html = _cards.get(key)
+        if html is not None:
+            _cards.move_to_end(key)
+            return html
+    html = mark_safe(  # noqa: S308 - the output of an autoescaping template
+        render_to_string(
+            "posts/_author_card.html", {"post": post, "author_title": author_title}
+        )
+    )
+    with _lock:
+        _cards[key] = html
+        if len(_cards) > _CARD_LIMIT:
+            _cards.popitem(last=False)
+    return html

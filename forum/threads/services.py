@@ -1,6 +1,6 @@
 """Writes to nodes and threads. One transaction per intent; counters move with F()."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -63,18 +63,20 @@ def move_thread(*, thread: Thread, to_node: Node) -> None:
 
 
 def mark_thread_read(*, user, thread: Thread, position: int) -> None:
-    """Remember the highest position a member has seen; never moves backwards."""
-    from forum.threads.models import ThreadRead
+    """Remember the highest position a member has seen; never moves backwards.
 
+    One statement (an upsert), since it runs on every page a member reads."""
     if not user.is_authenticated:
         return
-    now = timezone.now()
-    updated = ThreadRead.objects.filter(
-        user=user, thread=thread, last_read_position__lt=position
-    ).update(last_read_position=position, read_at=now)
-    if not updated:
-        ThreadRead.objects.get_or_create(
-            user=user,
-            thread=thread,
-            defaults={"last_read_position": position, "read_at": now},
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO threads_threadread"
+            " (user_id, thread_id, last_read_position, read_at)"
+            " VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (user_id, thread_id) DO UPDATE"
+            " SET last_read_position = EXCLUDED.last_read_position,"
+            " read_at = EXCLUDED.read_at"
+            " WHERE threads_threadread.last_read_position"
+            " < EXCLUDED.last_read_position",
+            [user.pk, thread.pk, position, timezone.now()],
         )

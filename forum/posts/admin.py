@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forum.posts import reactions, services
+from forum.posts import reactions
 from forum.posts.models import Post, PostEdit, Reaction, ReactionType
 
 
@@ -16,15 +16,21 @@ class PostEditInline(admin.TabularInline):
 
 @admin.action(description="Soft-delete selected posts")
 def delete_posts(modeladmin, request, queryset):
+    # Through the moderation services (lazily: they sit above posts), so admin work
+    # is in the moderator log and can be undone there.
+    from forum.moderation.services import content
+
     for post in queryset:
-        services.delete_post(actor=request.user, post=post, reason="Deleted in admin")
+        content.delete_post(actor=request.user, post=post, reason="In the admin")
     modeladmin.message_user(request, f"{queryset.count()} posts deleted.")
 
 
 @admin.action(description="Restore selected posts")
 def restore_posts(modeladmin, request, queryset):
+    from forum.moderation.services import content
+
     for post in queryset:
-        services.restore_post(actor=request.user, post=post)
+        content.restore_post(actor=request.user, post=post, reason="In the admin")
     modeladmin.message_user(request, f"{queryset.count()} posts restored.")
 
 

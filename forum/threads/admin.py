@@ -36,61 +36,49 @@ def _forum_tree_changed():
     bump_version()
 
 
-@admin.action(description="Lock selected threads")
-def lock_threads(modeladmin, request, queryset):
-    from forum.threads.services import lock_thread
+def _logged_action(description: str, service: str, done: str, **flags):
+    """An admin action that goes through the moderation service of the same name,
+    so admin work is logged (and undoable) exactly like work on the pages."""
 
-    for thread in queryset:
-        lock_thread(thread=thread, locked=True)
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        # Lazily: moderation sits above threads and owns the log.
+        from forum.moderation.services import content
 
+        act = getattr(content, service)
+        for thread in queryset:
+            act(actor=request.user, thread=thread, reason="In the admin", **flags)
+        modeladmin.message_user(request, f"{queryset.count()} threads {done}.")
 
-@admin.action(description="Unlock selected threads")
-def unlock_threads(modeladmin, request, queryset):
-    from forum.threads.services import lock_thread
-
-    for thread in queryset:
-        lock_thread(thread=thread, locked=False)
-
-
-@admin.action(description="Stick selected threads")
-def stick_threads(modeladmin, request, queryset):
-    from forum.threads.services import stick_thread
-
-    for thread in queryset:
-        stick_thread(thread=thread, sticky=True)
+    action.__name__ = f"{service}_{'_'.join(map(str, flags.values())) or 'all'}"
+    return action
 
 
-@admin.action(description="Unstick selected threads")
-def unstick_threads(modeladmin, request, queryset):
-    from forum.threads.services import stick_thread
-
-    for thread in queryset:
-        stick_thread(thread=thread, sticky=False)
-
-
-@admin.action(description="Soft-delete selected threads")
-def delete_threads(modeladmin, request, queryset):
-    from forum.posts.services import delete_thread  # the posts app owns the counters
-
-    for thread in queryset:
-        delete_thread(actor=request.user, thread=thread, reason="Deleted in admin")
-    modeladmin.message_user(request, f"{queryset.count()} threads deleted.")
-
-
-@admin.action(description="Restore selected threads")
-def restore_threads(modeladmin, request, queryset):
-    from forum.posts.services import restore_thread
-
-    for thread in queryset:
-        restore_thread(actor=request.user, thread=thread)
-    modeladmin.message_user(request, f"{queryset.count()} threads restored.")
+lock_threads = _logged_action(
+    "Lock selected threads", "set_locked", "locked", locked=True
+)
+unlock_threads = _logged_action(
+    "Unlock selected threads", "set_locked", "unlocked", locked=False
+)
+stick_threads = _logged_action(
+    "Stick selected threads", "set_sticky", "made sticky", sticky=True
+)
+unstick_threads = _logged_action(
+    "Unstick selected threads", "set_sticky", "unstuck", sticky=False
+)
+delete_threads = _logged_action(
+    "Soft-delete selected threads", "delete_thread", "deleted"
+)
+restore_threads = _logged_action(
+    "Restore selected threads", "restore_thread", "restored"
+)
 
 
 @admin.action(description="Move selected threads to another forum")
 def move_threads(modeladmin, request, queryset):
     from django.template.response import TemplateResponse
 
-    from forum.threads.services import move_thread
+    from forum.moderation.services import content
 
     forums = Node.objects.forums()
     target_id = request.POST.get("target_node")
@@ -100,7 +88,12 @@ def move_threads(modeladmin, request, queryset):
             modeladmin.message_user(request, "Choose a forum.", messages.ERROR)
         else:
             for thread in queryset:
-                move_thread(thread=thread, to_node=target)
+                content.move_thread(
+                    actor=request.user,
+                    thread=thread,
+                    node=target,
+                    reason="In the admin",
+                )
             modeladmin.message_user(
                 request, f"{queryset.count()} threads moved to {target.title}."
             )

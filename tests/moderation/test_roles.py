@@ -183,3 +183,15 @@ def test_making_someone_a_moderator_in_the_admin_takes_effect_at_once(board, cli
     )
 
     assert can_moderate(board.other, board.forum)
+
+
+def test_a_members_profile_does_not_show_their_posts_in_a_private_forum(board, client):
+    post = board.thread.posts.order_by("position").first()
+    profile = post.author.get_absolute_url()
+    snippet = post.body[:30]
+    assert snippet in client.get(profile).content.decode()
+
+    make_private(board.forum)
+
+    client.force_login(board.other)
+    assert snippet not in client.get(profile).content.decode()

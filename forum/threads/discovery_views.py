@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.permissions import get_node_for_user_or_404, get_thread_for_user_or_404
 from forum.threads import reading, whats_new
@@ -29,22 +30,26 @@ def _render_whats_new(request, data, canonical_name: str):
     )
 
 
+@guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_index(request):
     """The "What's new" tab a reader wants first: the new posts."""
     data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
     return _render_whats_new(request, data, "threads:whats_new_posts")
 
 
+@guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_posts(request):
     data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
     return _render_whats_new(request, data, "threads:whats_new_posts")
 
 
+@guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_threads(request):
     data = whats_new.new_threads(request.user, parse_page(request.GET.get("page")))
     return _render_whats_new(request, data, "threads:whats_new_threads")
 
 
+@guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_activity(request):
     data = whats_new.latest_activity(request.user, parse_page(request.GET.get("page")))
     return _render_whats_new(request, data, "threads:whats_new_activity")

@@ -165,11 +165,18 @@ class Thread(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, page: int = 1):
+        # A thread page asks for its own URL dozens of times (every Quote link,
+        # every form): remember it for this slug.
+        memo_key = (self.slug, self.pk)
+        if page <= 1 and getattr(self, "_url_memo", (None,))[0] == memo_key:
+            return self._url_memo[1]
         kwargs = slug_kwargs(self.slug, self.pk)
         if page > 1:
             kwargs["page"] = page
             return reverse("posts:thread_page", kwargs=kwargs)
-        return reverse("posts:thread", kwargs=kwargs)
+        url = reverse("posts:thread", kwargs=kwargs)
+        self._url_memo = (memo_key, url)
+        return url
 
     def get_reply_url(self):
         return self.get_absolute_url() + "reply"

@@ -421,9 +421,39 @@ def load_demo(*, log=print) -> None:
     for order, title in enumerate(["Pakistan Defence", "Pakistan Affairs"]):
         SidebarWidget.objects.create(node=forums[title], display_order=(order + 1) * 10)
     forget_widgets()
+    _add_reactions_and_views(rng, list(members.values()))
     recount_all()
     _match_seed_card_facts(User)
     log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")
+
+
+def _add_reactions_and_views(rng, people) -> None:
+    """Reactions on a share of posts and plausible view counts, so the board looks
+    read. Through the reactions service, so every score stays exact."""
+    from django.db.models import F
+
+    from forum.posts.models import Post, ReactionType
+    from forum.posts.reactions import react_to_post
+    from forum.threads.models import Thread
+
+    types = list(ReactionType.objects.filter(is_active=True))
+    weights = [8 if t.name == "Like" else 2 for t in types]
+    for post in Post.objects.select_related("thread").order_by("pk"):
+        if not types or rng.random() > 0.45:
+            continue
+        for user in rng.sample(people, k=rng.randint(1, 6)):
+            if user.pk == post.author_id:
+                continue
+            react_to_post(
+                user=user,
+                post=post,
+                reaction_type=rng.choices(types, weights)[0],
+                enforce_limits=False,
+            )
+    for thread in Thread.objects.all():
+        Thread.objects.filter(pk=thread.pk).update(
+            view_count=F("reply_count") * rng.randint(12, 40) + rng.randint(20, 90)
+        )
 
 
 def _match_seed_card_facts(User):

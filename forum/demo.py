@@ -439,7 +439,8 @@ def _add_reactions_and_views(rng, people) -> None:
     types = list(ReactionType.objects.filter(is_active=True))
     weights = [8 if t.name == "Like" else 2 for t in types]
     for post in Post.objects.select_related("thread").order_by("pk"):
-        if not types or rng.random() > 0.45:
+        # Opening posts (the news) always draw some reactions; replies now and then.
+        if not types or (post.position > 0 and rng.random() > 0.45):
             continue
         for user in rng.sample(people, k=rng.randint(1, 6)):
             if user.pk == post.author_id:

@@ -2,12 +2,11 @@
 same queries for one row as for twenty, for guests and members."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from forum.threads.models import SidebarWidget
 from tests import factories
+from tests.querycount import queries_for
 
 # Measured, then pinned; raise only with a reason.
 # Forum page: the foundation's queries (node, threads, sub-forums, breadcrumb; a
@@ -20,13 +19,6 @@ INDEX_BUDGET = {"guest": 2, "member": 4}
 # What's new: the capped count and the page (+ session and self); the viewer's
 # forums come from the permission module's cached policy.
 WHATS_NEW_BUDGET = {"guest": 2, "member": 4}
-
-
-def queries_for(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [q["sql"] for q in captured.captured_queries]
 
 
 @pytest.fixture

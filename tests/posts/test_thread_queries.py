@@ -1,12 +1,11 @@
 """The thread page's query count does not grow with the posts it shows."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from forum.posts import services
 from tests import factories
+from tests.querycount import queries_for
 
 # Measured on a first visit with the title ladder cached, then pinned. Guest (10):
 # thread, posts with authors, ladder, breadcrumb, and the view counter (cache row
@@ -14,13 +13,6 @@ from tests import factories
 # reaction types, and the read marker (5 on a first read). Staff (19) also get
 # deleted posts with who deleted them, in the same query. Raise only with a reason.
 THREAD_PAGE_BUDGET = {"guest": 10, "member": 19, "staff": 19}
-
-
-def queries_for(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
 
 
 @pytest.fixture

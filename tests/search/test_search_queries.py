@@ -1,11 +1,10 @@
 """The search page runs the same queries for one result as for twenty."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.querycount import queries_for
 
 # Measured, then pinned; raise only with a reason. The rate-limit counter in the
 # shared cache (the database cache: one read, and a write that costs a cull count,
@@ -13,13 +12,6 @@ from tests import factories
 # its snippets (+ session and self for a member). The viewer's forums come from
 # the permission module's cached policy.
 SEARCH_BUDGET = {"guest": 8, "member": 10}
-
-
-def queries_for(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """The forum index and forum pages run the same queries for 1 row as for 20."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from tests.querycount import queries_for
 
 # Measured, then pinned. Index: one query for every node with its last thread and
 # poster. Forum page: node, its threads with starters, sub-forums, the breadcrumb.
@@ -13,13 +12,6 @@ from tests import factories
 # "Post thread". Raise only with a reason.
 INDEX_BUDGET = {"guest": 1, "member": 3}
 FORUM_PAGE_BUDGET = {"guest": 4, "member": 7}
-
-
-def queries_for(client, url) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ _XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def _guest_node_ids() -> list[int]:
     from django.contrib.auth.models import AnonymousUser
 
-    from forum.threads.whats_new import viewable_forum_ids
+    from forum.permissions import visible_node_ids
 
-    return viewable_forum_ids(AnonymousUser())
+    return sorted(visible_node_ids(AnonymousUser()))
 
 
 class ForumSitemap(Sitemap):

@@ -30,10 +30,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.core.pagination import PageNav, page_nav
+from forum.permissions import visible_node_ids
 from forum.posts.models import Post
 from forum.threads.models import Node
 from forum.threads.reading import descendant_ids
-from forum.threads.whats_new import viewable_forum_ids
 
 CONFIG = "english"
 PER_PAGE = 20
@@ -140,7 +140,7 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     module's cached policy)."""
     results = SearchResults(params=params)
     query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-    node_ids = set(viewable_forum_ids(user))
+    node_ids = set(visible_node_ids(user))
     if params.node_id:
         node = Node(pk=params.node_id)
         node_ids &= set(descendant_ids(node))

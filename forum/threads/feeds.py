@@ -12,10 +12,13 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.html import escape
 
-from forum.permissions import get_node_for_user_or_404, get_thread_for_user_or_404
+from forum.permissions import (
+    get_node_for_user_or_404,
+    get_thread_for_user_or_404,
+    visible_node_ids,
+)
 from forum.threads.models import Node, Thread
 from forum.threads.reading import descendant_ids
-from forum.threads.whats_new import viewable_forum_ids
 
 FEED_ITEMS = 20
 
@@ -116,7 +119,7 @@ class ForumFeed(_ForumFeedBase):
     def items(self, obj: FeedSource) -> list[FeedItem]:
         from forum.posts.models import Post  # posts sits above threads
 
-        node_ids = set(viewable_forum_ids(obj.user))
+        node_ids = set(visible_node_ids(obj.user))
         if obj.node is not None:
             node_ids &= set(descendant_ids(obj.node))
         threads = list(

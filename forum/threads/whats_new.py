@@ -12,7 +12,7 @@ from django.conf import settings
 
 from forum import permissions
 from forum.core.pagination import PageNav, page_nav
-from forum.threads.models import Node, Thread
+from forum.threads.models import Thread
 from forum.threads.reading import read_horizon, unread_threads, with_unread
 
 PER_PAGE = 20
@@ -20,16 +20,6 @@ PER_PAGE = 20
 
 def _max_items() -> int:
     return getattr(settings, "FORUM_WHATS_NEW_MAX_ITEMS", 200)
-
-
-def viewable_forum_ids(user) -> list[int]:
-    """Ids of the nodes this viewer may see: the permission module's answer when
-    it offers one (from its cached policy), else asked node by node."""
-    visible_node_ids = getattr(permissions, "visible_node_ids", None)
-    if visible_node_ids is not None:
-        return sorted(visible_node_ids(user))
-    nodes = Node.objects.only("pk", "kind", "parent_id", "title", "slug")
-    return [node.pk for node in nodes if permissions.can_view_node(user, node)]
 
 
 @dataclass
@@ -53,7 +43,7 @@ def _paged(qs, page: int) -> tuple[list, PageNav, int]:
 def _threads(user):
     return (
         Thread.objects.visible()
-        .filter(node_id__in=viewable_forum_ids(user))
+        .filter(node_id__in=permissions.visible_node_ids(user))
         .select_related("node", "starter", "last_poster")
     )
 
@@ -64,7 +54,7 @@ def new_posts(user, page: int) -> WhatsNewPage:
     if user.is_authenticated:
         threads = (
             unread_threads(user)
-            .filter(node_id__in=viewable_forum_ids(user))
+            .filter(node_id__in=permissions.visible_node_ids(user))
             .select_related("node", "starter", "last_poster")
         )
     else:
@@ -100,7 +90,7 @@ def latest_activity(user, page: int) -> WhatsNewPage:
         Post.objects.visible()
         .filter(
             thread__is_deleted=False,
-            thread__node_id__in=viewable_forum_ids(user),
+            thread__node_id__in=permissions.visible_node_ids(user),
         )
         .select_related("thread", "thread__node", "author")
         .order_by("-created_at", "-id")

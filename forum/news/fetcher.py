@@ -510,6 +510,20 @@ class _PinnedMixin:
     # while the response keeps reading from it; this reference outlives that.
     _live_sock: socket.socket | None = None
 
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        address: str,
+        connect_timeout: float,
+        timeout: float,
+        **kwargs,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, **kwargs)
+        self._pinned_address = address
+        self._connect_timeout = connect_timeout
+
     def _open_socket(self) -> socket.socket:
         sock = socket.create_connection(
             (self._pinned_address, self.port), timeout=self._connect_timeout
@@ -540,37 +554,14 @@ class _PinnedMixin:
 
 
 class _PinnedHTTPConnection(_PinnedMixin, http.client.HTTPConnection):
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        address: str,
-        connect_timeout: float,
-        timeout: float,
-    ) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._pinned_address = address
-        self._connect_timeout = connect_timeout
-
     def connect(self) -> None:
         self.sock = self._live_sock = self._open_socket()
 
 
 class _PinnedHTTPSConnection(_PinnedMixin, http.client.HTTPSConnection):
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        address: str,
-        connect_timeout: float,
-        timeout: float,
-    ) -> None:
+    def __init__(self, host: str, port: int, **kwargs) -> None:
         self._tls_context = ssl.create_default_context()
-        super().__init__(host, port, timeout=timeout, context=self._tls_context)
-        self._pinned_address = address
-        self._connect_timeout = connect_timeout
+        super().__init__(host, port, context=self._tls_context, **kwargs)
 
     def connect(self) -> None:
         raw = self._open_socket()

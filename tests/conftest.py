@@ -10,9 +10,10 @@ from tests import factories
 def _fresh_page_cache():
     """The guest page cache lives outside the database, so no transaction rollback
     empties it: start every test without cached pages or buffered view counts."""
-    from forum.core import viewcounts
+    from forum.core import pagecache, viewcounts
 
     caches["pages"].clear()
+    pagecache.forget_local()
     with viewcounts._lock:
         viewcounts._pending.clear()
     yield

@@ -179,6 +179,9 @@ class PostNews:
     by_id: dict[int, str] = field(default_factory=dict)
     by_url: dict[str, str] = field(default_factory=dict)
     after_link: dict[str, str] = field(default_factory=dict)
+    # A failed card is offered to whoever may write it: the post looks different
+    # to different members, so its page is never a shared render.
+    per_viewer: bool = False
 
 
 def swap_cards(body_html: str, news: PostNews | None) -> str:

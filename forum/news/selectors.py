@@ -76,6 +76,7 @@ def news_for_posts(user, posts) -> dict[int, PostNews]:
             if link.url:
                 entry.by_url[link.url] = cards[quote.pk]
         elif quote.status == NewsQuote.Status.FAILED and link.url:
+            entry.per_viewer = True
             if can_edit_news_quote(user, quote):
                 edit_url = reverse("news:edit", kwargs={"pk": quote.pk})
                 entry.after_link[link.url] = (

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -406,8 +406,25 @@ class ReactionSummary:
         return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
+_TYPES_KEY = "reaction-types"
+
+
 def reaction_types() -> list[ReactionType]:
-    return list(ReactionType.objects.all())
+    """Every reaction type, in display order: asked on every member's thread page,
+    so kept in the "pages" cache (forgotten when a type changes: forum.posts.apps)."""
+    cache = caches["pages"]
+    types = cache.get(_TYPES_KEY)
+    if types is None:
+        types = list(ReactionType.objects.all())
+        cache.set(_TYPES_KEY, types, 3600)
+    return types
+
+
+def forget_reaction_types() -> None:
+    """A type was added, changed or removed: every page that shows one changes."""
+    caches["pages"].delete(_TYPES_KEY)
+    transaction.on_commit(lambda: caches["pages"].delete(_TYPES_KEY))
+    pagecache.invalidate("site")
 
 
 def _summary(post, *, user, mine_id, types_by_id, choices, can) -> ReactionSummary:
@@ -442,8 +459,9 @@ def _summary(post, *, user, mine_id, types_by_id, choices, can) -> ReactionSumma
 
 def reaction_summaries(user, posts) -> dict[int, ReactionSummary]:
     """Summary line and React control for each post, in at most two queries
-    whatever the number of posts: the reaction types, and the viewer's own
-    reactions on the posts that have any. Each post needs `.thread` loaded."""
+    whatever the number of posts: the reaction types (usually cached), and the
+    viewer's own reactions on the posts that have any, unless each post carries
+    it as `my_reaction_id`. Each post needs `.thread` loaded."""
     posts = list(posts)
     allowed = {post.pk: can_react(user, post) for post in posts}
     reacted = [p.pk for p in posts if p.reaction_total > 0]
@@ -452,7 +470,10 @@ def reaction_summaries(user, posts) -> dict[int, ReactionSummary]:
     types_by_id = {t.pk: t for t in types}
     choices = [t for t in types if t.is_active]
     mine: dict[int, int] = {}
-    if user.is_authenticated and reacted:
+    if user.is_authenticated and all(hasattr(p, "my_reaction_id") for p in posts):
+        # The posts came with the viewer's reactions (forum.posts.selectors).
+        mine = {p.pk: p.my_reaction_id for p in posts if p.my_reaction_id}
+    elif user.is_authenticated and reacted:
         mine = dict(
             Reaction.objects.filter(user=user, post_id__in=reacted).values_list(
                 "post_id", "reaction_type_id"

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from forum.core import pagecache
 from forum.core.http import client_ip, visitor_key
 from forum.core.markup import quote_tag_for
 from forum.core.pagecache import guest_cached
@@ -44,17 +46,83 @@ def thread(request, pk: int, slug: str = "", page: int = 1):
     if slug != thread.slug or page > thread.page_count:
         target = thread.get_absolute_url(min(page, thread.page_count))
         return redirect(target, permanent=slug != thread.slug)
-    data = selectors.thread_page(request.user, thread, page)
     record_view(thread.pk, visitor_key(request))
-    if data.rows:
-        mark_thread_read(
-            user=request.user, thread=thread, position=data.rows[-1].post.position
-        )
-    form = ReplyForm() if data.can_reply else None
-    response = render(
-        request, "posts/thread.html", {"page": data, "thread": thread, "form": form}
-    )
+    variant = selectors.shared_variant(request.user, thread)
+    if variant is None:  # guests (missed the page cache), moderators, banned
+        response = _own_thread_page(request, thread, page)
+    else:
+        response = _shared_thread_page(request, thread, page, variant)
     response.page_cache_hook = ("thread-view", thread.pk)  # count cached views too
+    return response
+
+
+def _thread_context(data, thread) -> dict:
+    form = ReplyForm() if data.can_reply else None
+    return {"page": data, "thread": thread, "form": form}
+
+
+def _own_thread_page(request, thread, page: int):
+    """A thread page rendered for this viewer alone."""
+    context = _own_context(request, thread, page)
+    if context["page"].rows:
+        last = context["page"].rows[-1].post.position
+        mark_thread_read(user=request.user, thread=thread, position=last)
+    return render(request, "posts/thread.html", context)
+
+
+def _own_context(request, thread, page: int) -> dict:
+    return _thread_context(selectors.thread_page(request.user, thread, page), thread)
+
+
+def _shared_thread_page(request, thread, page: int, variant: str):
+    """A member's thread page: the render shared by every member of the same
+    variant who sees the same posts, with this member's holes filled (the account
+    menu, messages, the CSRF token, and the controls under each post whose shape
+    differs from the one it was rendered with)."""
+    user = request.user
+    rows = selectors.viewer_rows(user, thread, page)
+    if rows:
+        last = rows[-1].post
+        mark_thread_read(
+            user=user, thread=thread, position=last.position, last_read=last.last_read
+        )
+    posts = ",".join(str(row.post.pk) for row in rows)
+
+    def render_shared() -> str | None:
+        data = selectors.thread_page(user, thread, page)
+        if any(row.news and row.news.per_viewer for row in data.rows):
+            return None
+        context = _thread_context(data, thread) | pagecache.shared_context()
+        return render_to_string("posts/thread.html", context, request)
+
+    html, held = pagecache.member_render(
+        request, [f"thread:{thread.pk}"], f"{variant}|{posts}", render_shared
+    )
+    if html is None:
+        return render(request, "posts/thread.html", _own_context(request, thread, page))
+    by_pk = {row.post.pk: row for row in rows}
+    allowed = can_reply(user, thread)
+
+    def controls(arg: str, shape: str, inner: str) -> str:
+        row = by_pk.get(int(arg))
+        if row is None:
+            return ""
+        if row.shape == shape:
+            return inner
+        context = {
+            "row": row,
+            "post": row.post,
+            "thread": thread,
+            "can_reply": allowed,
+            "is_moderator": False,
+            "user": user,
+            "csrf_token": pagecache.csrf_placeholder(),  # one token on the page
+        }
+        return render_to_string("posts/_post_controls.html", context, request)
+
+    fillers = pagecache.page_fillers(request) | {"post": controls}
+    response = HttpResponse(pagecache.fill(html, request, fillers))
+    response["X-Page-Cache"] = "member-hit" if held else "member-miss"
     return response
 
 

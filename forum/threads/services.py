@@ -62,11 +62,20 @@ def move_thread(*, thread: Thread, to_node: Node) -> None:
     refresh_node_last_post(to_node.pk)
 
 
-def mark_thread_read(*, user, thread: Thread, position: int) -> None:
+_UNKNOWN = object()
+
+
+def mark_thread_read(
+    *, user, thread: Thread, position: int, last_read=_UNKNOWN
+) -> None:
     """Remember the highest position a member has seen; never moves backwards.
 
-    One statement (an upsert), since it runs on every page a member reads."""
+    One statement (an upsert), since it runs on every page a member reads; none at
+    all when the caller knows the marker (`last_read`, None if never read) is
+    already there: rereading a page writes nothing."""
     if not user.is_authenticated:
+        return
+    if last_read is not _UNKNOWN and last_read is not None and last_read >= position:
         return
     with connection.cursor() as cursor:
         cursor.execute(

@@ -52,3 +52,34 @@ def test_thread_page_queries_do_not_grow_with_posts_or_authors(viewer, forum_nod
 
     assert len(many) == len(few), "\n".join(many)
     assert len(many) <= THREAD_PAGE_BUDGET[kind], "\n".join(many)
+
+
+# A member served the shared render of a page another member has seen (the usual
+# case on a busy thread), rereading it: session, self, thread, the viewer's slice
+# of the posts with their read marker, and their own reactions on the page. No
+# write: the read marker is already there. Raise only with a reason.
+SHARED_REREAD_BUDGET = 5
+
+
+def test_a_member_rereading_a_shared_page_runs_few_queries_and_writes_nothing(
+    forum_node, reaction_types
+):
+    authors = [factories.MemberFactory() for _ in range(20)]
+    thread = factories.make_thread(
+        author=authors[0], node=forum_node, replies=19, repliers=authors[1:]
+    )
+    for post in thread.posts.exclude(author=authors[-1])[:5]:
+        factories.react(
+            user=authors[-1], post=post, reaction_type=reaction_types["Like"]
+        )
+    first, reader = Client(), Client()
+    first.force_login(authors[3])
+    reader.force_login(authors[-1])
+    first.get(thread.get_absolute_url())
+    reader.get(thread.get_absolute_url())  # marks the page read
+
+    queries = queries_for(reader, thread.get_absolute_url())
+
+    writes = [q for q in queries if q.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+    assert len(queries) <= SHARED_REREAD_BUDGET, "\n".join(queries)

@@ -1,9 +1,12 @@
-"""Template helpers shared by every page: times, avatars, numbers."""
+"""Template helpers shared by every page: times, avatars, numbers, holes."""
+
+import re
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -67,3 +70,38 @@ def compact_number(value):
     if n >= 1000:
         return f"{n / 1000:.1f}K".replace(".0K", "K")
     return str(n)
+
+
+class _HoleNode(template.Node):
+    def __init__(self, bits, nodelist):
+        self.bits = bits
+        self.nodelist = nodelist
+
+    def render(self, context):
+        inner = self.nodelist.render(context)
+        if not context.get("SHARED_RENDER"):
+            return inner
+        from forum.core.pagecache import hole_close, hole_open
+
+        name, arg, shape = ([str(b.resolve(context)) for b in self.bits] + ["", ""])[:3]
+        for part in (name, arg, shape):
+            if not _HOLE_WORD.fullmatch(part):
+                raise template.TemplateSyntaxError(f"hole: {part!r} is not a word")
+        return mark_safe(hole_open(name, arg, shape) + inner + hole_close())  # noqa: S308
+
+
+_HOLE_WORD = re.compile(r"[\w.-]*")
+
+
+@register.tag
+def hole(parser, token):
+    """`{% hole "post" post.pk shape %}...{% endhole %}`: a part of the page that
+    differs per viewer. Rendered as is, except in a shared render
+    (forum.core.pagecache.member_render), where it is marked so that each viewer's
+    request fills it (forum.core.pagecache.fill)."""
+    bits = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not 1 <= len(bits) <= 3:
+        raise template.TemplateSyntaxError("hole takes a name, an argument, a shape")
+    nodelist = parser.parse(("endhole",))
+    parser.delete_first_token()
+    return _HoleNode(bits, nodelist)

@@ -23,7 +23,7 @@ def post_tools(context, row):
     user = context["user"]
     post = row.post
     is_mod = can_moderate(user, post.thread.node)
-    author = post.author
+    author = post.author if is_mod else None  # a member's view needs no author row
     return {
         "post": post,
         "request": context.get("request"),

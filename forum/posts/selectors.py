@@ -1,8 +1,10 @@
 """Whole-page reads for thread pages."""
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from forum.core.pagination import PageNav, page_nav
@@ -85,10 +87,25 @@ def thread_posts(user, thread: Thread, page: int):
 # and never get a shared render). Written out because it runs on every member's
 # page view: the same query built by the ORM cost 2.5 ms, the SQL itself 0.4 ms
 # (measured on the 1M-post benchmark board).
-_VIEWER_POSTS_SQL = """
-SELECT p.id, p.thread_id, p.position, p.author_id, p.created_at, p.edited_at,
-       p.is_deleted, p.is_approved, p.reaction_total, p.reaction_counts,
-       p.recent_reactors,
+_VIEWER_WANTED = {
+    "id",
+    "thread_id",
+    "position",
+    "author_id",
+    "created_at",
+    "edited_at",
+    "is_deleted",
+    "is_approved",
+    "reaction_total",
+    "reaction_counts",
+    "recent_reactors",
+}
+# In the model's field order: Model.from_db reads the values in that order.
+_VIEWER_COLUMNS = tuple(
+    f.attname for f in Post._meta.concrete_fields if f.attname in _VIEWER_WANTED
+)
+_VIEWER_POSTS_SQL = f"""
+SELECT {", ".join("p." + column for column in _VIEWER_COLUMNS)},
        (SELECT r.reaction_type_id FROM posts_reaction r
          WHERE r.post_id = p.id AND r.user_id = %(user)s) AS my_reaction_id,
        (SELECT m.last_read_position FROM threads_threadread m
@@ -98,7 +115,7 @@ WHERE p.thread_id = %(thread)s AND p.position >= %(start)s AND p.position < %(en
   AND NOT p.is_deleted AND (p.is_approved OR p.author_id = %(user)s)
 ORDER BY p.position
 LIMIT %(limit)s
-"""
+"""  # noqa: S608 - the column names are the model's own, the values parameters
 
 
 def _viewer_posts(user, thread: Thread, page: int) -> list[Post]:
@@ -111,10 +128,25 @@ def _viewer_posts(user, thread: Thread, page: int) -> list[Post]:
         "end": start + per_page,
         "limit": per_page,
     }
-    posts = list(Post.objects.raw(_VIEWER_POSTS_SQL, params))
-    for post in posts:
+    with connection.cursor() as cursor:
+        cursor.execute(_VIEWER_POSTS_SQL, params)
+        found = cursor.fetchall()
+    # Model.from_db as the ORM would, minus its per-query set-up (a RawQuerySet
+    # cost another 0.6 ms here); the JSON columns come from the driver as text.
+    columns = len(_VIEWER_COLUMNS)
+    posts = []
+    for values in found:
+        post = Post.from_db(connection.alias, _VIEWER_COLUMNS, values[:columns])
+        post.reaction_counts = _json(post.reaction_counts)
+        post.recent_reactors = _json(post.recent_reactors)
+        post.my_reaction_id, post.last_read = values[columns:]
         post.thread = thread
+        posts.append(post)
     return posts
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def control_shape(row: PostRow, *, can_reply: bool, is_moderator: bool) -> str:

@@ -212,3 +212,15 @@ def test_members_theme_is_their_own(board):
     html = client_for(bob).get(url).content.decode()
 
     assert 'data-theme="dark"' in html
+
+
+def test_shared_renders_can_be_switched_off(board, settings):
+    thread, alice, bob, carol, first, second = board
+    settings.FORUM_MEMBER_CACHE_SECONDS = 0
+    url = thread.get_absolute_url()
+    client_for(alice).get(url)
+
+    page = client_for(bob).get(url)
+
+    assert page["X-Page-Cache"] == "member-miss"
+    assert f"/posts/{second.pk}/edit" in article(page.content.decode(), second)

@@ -454,7 +454,12 @@ def get_thread_for_user_or_404(user, pk: int, *, queryset=None):
 
     qs = queryset if queryset is not None else Thread.objects.select_related("node")
     # Not .first(): ordering a lookup by primary key costs a quarter of it.
-    thread = next(iter(qs.filter(pk=pk)[:1]), None)
+    return authorize_thread(user, pk, next(iter(qs.filter(pk=pk)[:1]), None))
+
+
+def authorize_thread(user, pk: int, thread):
+    """The thread `pk` (None if there is no such row) if the member may see it;
+    else a 404, or a redirect when it was merged into one they may see."""
     if thread is None:
         raise _merged_into(user, pk)
     if not can_view_thread(user, thread):

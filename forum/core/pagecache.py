@@ -20,6 +20,7 @@ holes, and the holes are filled for each request.
 
 import hashlib
 import hmac
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -95,9 +96,37 @@ def forget_local() -> None:
         _local.clear()
 
 
-def _versions(names: list[str]) -> str:
-    found = _cache().get_many([f"v:{name}" for name in names])
-    return ",".join(str(found.get(f"v:{name}", 0)) for name in names)
+def _versions(names: list[str], request=None) -> str:
+    """The current versions of the named things; asked once per request when
+    the request is given."""
+    memo = request.__dict__.setdefault("_page_versions", {}) if request else {}
+    wanted = tuple(names)
+    if wanted not in memo:
+        found = _cache().get_many([f"v:{name}" for name in names])
+        memo[wanted] = ",".join(str(found.get(f"v:{name}", 0)) for name in names)
+    return memo[wanted]
+
+
+def versioned_row(request, names: list[str], key: str, load):
+    """A database row (a model instance) as it is at the current versions of
+    `names`, kept by this process for at most FORUM_MEMBER_CACHE_SECONDS, the
+    lifetime of the pages that show it: every write that bumps one of those
+    versions is seen at once, like on the cached pages. Each caller gets its own
+    copy (unpickled), so nothing set on it leaks into another request."""
+    lifetime = _member_lifetime()
+    if lifetime <= 0:
+        return load()
+    local_key = f"row:{key}|{_versions(names, request)}"
+    now = time.time()
+    with _local_lock:
+        held = _local.get(local_key)
+        if held is not None and held[0] > now:
+            _local.move_to_end(local_key)
+            return pickle.loads(held[1])  # noqa: S301 - bytes this process pickled
+    row = load()
+    if row is not None:
+        _remember(local_key, pickle.dumps(row), now + lifetime)
+    return row
 
 
 def invalidate(*names: str) -> None:
@@ -127,7 +156,7 @@ def guest_cached(depends_on):
             if not is_cacheable_request(request):
                 return view(request, *args, **kwargs)
             names = ["site", *depends_on(**kwargs)]
-            raw = f"{request.get_full_path()}|{_versions(names)}"
+            raw = f"{request.get_full_path()}|{_versions(names, request)}"
             key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
             entry = _get(key)
             if entry is not None:
@@ -249,7 +278,7 @@ def member_render(
     if lifetime <= 0:
         return render(), False
     names = ["site", *depends_on]
-    raw = f"{request.get_full_path()}|{_versions(names)}|{variant}"
+    raw = f"{request.get_full_path()}|{_versions(names, request)}|{variant}"
     key = "member-page:" + hashlib.sha256(raw.encode()).hexdigest()
     html = _get(key)
     held = html is not None

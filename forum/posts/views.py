@@ -15,6 +15,7 @@ from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
 from forum.core.viewcounts import record_view
 from forum.permissions import (
+    authorize_thread,
     can_delete_post,
     can_edit_post,
     can_moderate,
@@ -41,7 +42,7 @@ def _posted(request):
 
 @guest_cached(lambda pk, **_: [f"thread:{pk}"])
 def thread(request, pk: int, slug: str = "", page: int = 1):
-    thread = get_thread_for_user_or_404(request.user, pk)
+    thread = authorize_thread(request.user, pk, _thread_row(request, pk))
     page = parse_page(page)
     if slug != thread.slug or page > thread.page_count:
         target = thread.get_absolute_url(min(page, thread.page_count))
@@ -54,6 +55,18 @@ def thread(request, pk: int, slug: str = "", page: int = 1):
         response = _shared_thread_page(request, thread, page, variant)
     response.page_cache_hook = ("thread-view", thread.pk)  # count cached views too
     return response
+
+
+def _thread_row(request, pk: int):
+    """The thread with its forum, as the page's cached renders know it: kept by
+    this process until a write to the thread (or the site) changes its version."""
+    from forum.threads.models import Thread
+
+    def load():
+        return next(iter(Thread.objects.select_related("node").filter(pk=pk)[:1]), None)
+
+    names = ["site", f"thread:{pk}"]
+    return pagecache.versioned_row(request, names, f"thread:{pk}", load)
 
 
 def _thread_context(data, thread) -> dict:

@@ -224,3 +224,34 @@ def test_shared_renders_can_be_switched_off(board, settings):
 
     assert page["X-Page-Cache"] == "member-miss"
     assert f"/posts/{second.pk}/edit" in article(page.content.decode(), second)
+
+
+def test_locking_a_thread_shows_at_once_to_members(board, commit):
+    from forum.threads.services import lock_thread
+
+    thread, alice, bob, carol, first, second = board
+    carol_client = client_for(carol)
+    assert 'id="reply"' in carol_client.get(thread.get_absolute_url()).content.decode()
+
+    with commit():
+        lock_thread(thread=thread)
+    html = carol_client.get(thread.get_absolute_url()).content.decode()
+
+    assert "This thread is locked" in html
+    assert 'id="reply"' not in html
+
+
+def test_moving_a_thread_into_a_private_forum_hides_it_at_once(board, commit):
+    from forum.threads.services import move_thread
+    from tests.moderation.conftest import make_private
+
+    thread, alice, bob, carol, first, second = board
+    hidden = factories.ForumFactory(title="Staff room", parent=thread.node.parent)
+    make_private(hidden)
+    carol_client = client_for(carol)
+    assert carol_client.get(thread.get_absolute_url()).status_code == 200
+
+    with commit():
+        move_thread(thread=thread, to_node=hidden)
+
+    assert carol_client.get(thread.get_absolute_url()).status_code == 404

@@ -13,6 +13,7 @@ from forum.permissions import (
     can_edit_post,
     can_moderate,
     can_post,
+    can_react,
     can_reply,
     can_report,
     is_banned,
@@ -149,16 +150,16 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def control_shape(row: PostRow, *, can_reply: bool, is_moderator: bool) -> str:
+def control_shape(
+    *, can_edit, can_delete, can_report, can_react, can_reply, is_moderator, mine_id
+) -> str:
     """Everything the controls under a post (posts/_post_controls.html) depend on
     besides the post's own shared facts, as one word: two viewers with the same
     shape see the same controls. A shared render keeps a post's controls only for
     viewers of the shape it was made with (forum.posts.views.thread)."""
-    mine = row.reactions.mine if row.reactions is not None else None
-    flags = (row.can_edit, row.can_delete, row.can_report, row.can_react)
-    flags += (can_reply, is_moderator)
+    flags = (can_edit, can_delete, can_report, can_react, can_reply, is_moderator)
     word = "".join("1" if flag else "0" for flag in flags)
-    return f"{word}m{mine.pk if mine else 0}"
+    return f"{word}m{mine_id or 0}"
 
 
 def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[PostRow]:
@@ -174,7 +175,16 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
     attach_reactions(user, rows)  # reactions: constant queries for the page
     moderator = can_moderate(user, thread.node)
     for row in rows:
-        row.shape = control_shape(row, can_reply=can_reply, is_moderator=moderator)
+        mine = row.reactions.mine if row.reactions is not None else None
+        row.shape = control_shape(
+            can_edit=row.can_edit,
+            can_delete=row.can_delete,
+            can_report=row.can_report,
+            can_react=row.can_react,
+            can_reply=can_reply,
+            is_moderator=moderator,
+            mine_id=mine.pk if mine else 0,
+        )
     return rows
 
 
@@ -212,9 +222,28 @@ def shared_variant(user, thread: Thread) -> str | None:
     return f"{role}|reply={can_reply(user, thread):d}|theme={theme}"
 
 
-def viewer_rows(user, thread: Thread, page: int) -> list[PostRow]:
-    """A member's rows of a page, without what every viewer shares (bodies,
-    authors, cards): for filling the holes of a shared render. Each post carries
-    the member's read marker for the thread as `last_read` (None: never read)."""
+def viewer_posts(user, thread: Thread, page: int) -> list[Post]:
+    """A member's slice of a page, for filling the holes of a shared render: the
+    posts without what every viewer shares (bodies, authors, cards), each with
+    its `control_shape` for this member and the member's read marker for the
+    thread as `last_read` (None: never read). The same shape as the full rows
+    would get (`_rows`), without building their reaction summaries."""
     posts = _viewer_posts(user, thread, page)
-    return _rows(user, thread, posts, can_reply=can_reply(user, thread))
+    allowed = can_reply(user, thread)
+    moderator = can_moderate(user, thread.node)
+    for post in posts:
+        post.control_shape = control_shape(
+            can_edit=can_edit_post(user, post),
+            can_delete=can_delete_post(user, post),
+            can_report=can_report(user, post),
+            can_react=can_react(user, post),
+            can_reply=allowed,
+            is_moderator=moderator,
+            mine_id=post.my_reaction_id,
+        )
+    return posts
+
+
+def viewer_row(user, thread: Thread, post: Post) -> PostRow:
+    """The full row of one of `viewer_posts`, to draw its controls."""
+    return _rows(user, thread, [post], can_reply=can_reply(user, thread))[0]

@@ -93,13 +93,13 @@ def _shared_thread_page(request, thread, page: int, variant: str):
     menu, messages, the CSRF token, and the controls under each post whose shape
     differs from the one it was rendered with)."""
     user = request.user
-    rows = selectors.viewer_rows(user, thread, page)
-    if rows:
-        last = rows[-1].post
+    posts = selectors.viewer_posts(user, thread, page)
+    if posts:
+        last = posts[-1]
         mark_thread_read(
             user=user, thread=thread, position=last.position, last_read=last.last_read
         )
-    posts = ",".join(str(row.post.pk) for row in rows)
+    ids = ",".join(str(post.pk) for post in posts)
 
     def render_shared() -> str | None:
         data = selectors.thread_page(user, thread, page)
@@ -109,24 +109,24 @@ def _shared_thread_page(request, thread, page: int, variant: str):
         return render_to_string("posts/thread.html", context, request)
 
     html, held = pagecache.member_render(
-        request, [f"thread:{thread.pk}"], f"{variant}|{posts}", render_shared
+        request, [f"thread:{thread.pk}"], f"{variant}|{ids}", render_shared
     )
     if html is None:
         return render(request, "posts/thread.html", _own_context(request, thread, page))
-    by_pk = {row.post.pk: row for row in rows}
-    allowed = can_reply(user, thread)
+    by_pk = {post.pk: post for post in posts}
 
     def controls(arg: str, shape: str, inner: str) -> str:
-        row = by_pk.get(int(arg))
-        if row is None:
+        post = by_pk.get(int(arg))
+        if post is None:
             return ""
-        if row.shape == shape:
+        if post.control_shape == shape:
             return inner
+        row = selectors.viewer_row(user, thread, post)
         context = {
             "row": row,
-            "post": row.post,
+            "post": post,
             "thread": thread,
-            "can_reply": allowed,
+            "can_reply": can_reply(user, thread),
             "is_moderator": False,
             "user": user,
             "csrf_token": pagecache.csrf_placeholder(),  # one token on the page

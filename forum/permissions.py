@@ -26,6 +26,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+# Imported here, not per call: a page asks for the snapshot a hundred times and
+# more. The policy module imports nothing of the forum's at load time.
+from forum.moderation import policy
+
 # A thread whose opening post waits for approval is kept out of its forum as a
 # soft-deleted thread with this reason and no deleting moderator; its starter and
 # the forum's moderators still see it.
@@ -38,8 +42,6 @@ AWAITING_APPROVAL = "Awaiting approval"
 def _snapshot(user, node=None):
     """The policy snapshot, remembered on the user object for the request (and
     fetched again only when this process dropped its copy: something changed)."""
-    from forum.moderation import policy
-
     generation = policy.generation()
     snapshot = getattr(user, "_forum_policy", None)
     if snapshot is None or getattr(user, "_forum_policy_at", None) != generation:

@@ -255,3 +255,41 @@ def test_moving_a_thread_into_a_private_forum_hides_it_at_once(board, commit):
         move_thread(thread=thread, to_node=hidden)
 
     assert carol_client.get(thread.get_absolute_url()).status_code == 404
+
+
+def test_a_flash_message_on_a_shared_page_shows_once_to_its_member(board, commit):
+    thread, alice, bob, carol, first, second = board
+    url = thread.get_absolute_url()
+    carol_client, bob_client = client_for(carol), client_for(bob)
+    carol_client.get(url)  # the shared render exists
+    with commit():
+        bob_client.post(f"/moderation/posts/{first.pk}/report", {"reason": "Spam link"})
+
+    landing = bob_client.get(url)
+    again = bob_client.get(url)
+    carols = carol_client.get(url)
+
+    assert landing["X-Page-Cache"] == "member-hit"
+    assert (
+        "Thank you: the moderators will look at this post." in landing.content.decode()
+    )
+    assert "Thank you" not in again.content.decode()
+    assert "Thank you" not in carols.content.decode()
+
+
+def test_head_and_an_empty_page_work_for_members(board, staff, commit):
+    thread, alice, bob, carol, first, second = board
+    carol_client = client_for(carol)
+    assert carol_client.head(thread.get_absolute_url()).status_code == 200
+    for _ in range(45):
+        factories.reply(author=bob, thread=thread)
+    page_two = Post.objects.filter(thread=thread, position__gte=20, position__lt=40)
+    with commit():
+        for post in page_two:
+            services.delete_post(actor=staff, post=post)
+    thread.refresh_from_db()
+
+    response = carol_client.get(thread.get_absolute_url(2))
+
+    assert response.status_code == 200
+    assert "There are no posts to show on this page." in response.content.decode()

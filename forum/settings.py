@@ -291,6 +291,9 @@ FORUM_FLOOD_SECONDS_NEW_MEMBER = env_int("FORUM_FLOOD_SECONDS_NEW_MEMBER", 30)
 FORUM_NEW_MEMBER_POSTS = 5
 FORUM_DUPLICATE_WINDOW_SECONDS = 300
 FORUM_VIEW_DEDUPE_SECONDS = 30 * 60
+# How often each web process writes its gathered view counts (0: only at exit and
+# when asked; the tests ask).
+FORUM_VIEW_FLUSH_SECONDS = env_int("FORUM_VIEW_FLUSH_SECONDS", 0 if TESTING else 60)
 FORUM_GUEST_CACHE_SECONDS = env_int("FORUM_GUEST_CACHE_SECONDS", 60)
 # How long a shared render of a member page lives (writes replace it at once).
 FORUM_MEMBER_CACHE_SECONDS = env_int("FORUM_MEMBER_CACHE_SECONDS", 60)

@@ -1,13 +1,15 @@
 """Thread view counts, gathered outside PostgreSQL and written in batches.
 
 Reading a page must not write to the database. Each view is de-duplicated per visitor
-in the "pages" cache (Redis or local files) and counted in this process's memory; the
-counts are flushed with one UPDATE when enough have gathered or enough time has
-passed, at process exit, and by `flush_view_counts()` (the periodic task and tests).
-A crash loses at most one batch of view counts, which is the trade XenForo makes too.
+in the "pages" cache (Redis or local files) and counted in this process's memory; a
+background thread of the process writes the counts with one UPDATE every
+FORUM_VIEW_FLUSH_SECONDS (60 by default), never a request. What is left is written at
+process exit, and `flush_view_counts()` writes at once (tests, the shell). A crash
+loses at most one interval of view counts, which is the trade XenForo makes too.
 """
 
 import atexit
+import logging
 import threading
 import time
 from collections import Counter
@@ -16,9 +18,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pending: Counter = Counter()
-_last_flush = time.monotonic()
 
 
 def record_view(thread_id: int, visitor: str) -> bool:
@@ -26,17 +28,51 @@ def record_view(thread_id: int, visitor: str) -> bool:
     window = settings.FORUM_VIEW_DEDUPE_SECONDS
     if not caches["pages"].add(f"tv:{thread_id}:{visitor}", 1, timeout=window):
         return False
-    global _last_flush
     with _lock:
         _pending[thread_id] += 1
-        due = sum(_pending.values()) >= getattr(
-            settings, "FORUM_VIEW_FLUSH_COUNT", 200
-        ) or time.monotonic() - _last_flush >= getattr(
-            settings, "FORUM_VIEW_FLUSH_SECONDS", 60
-        )
-    if due:
-        flush_view_counts()
+    _ensure_flusher()
     return True
+
+
+_flusher: threading.Thread | None = None
+
+
+def _ensure_flusher() -> None:
+    """Start this process's flushing thread on its first counted view (after a
+    pre-forking server has forked: a thread does not survive a fork)."""
+    global _flusher
+    if _flusher is not None and _flusher.is_alive() or _interval() <= 0:
+        return
+    with _lock:
+        if _flusher is not None and _flusher.is_alive():
+            return
+        _flusher = threading.Thread(
+            target=_flush_forever, name="view-count-flusher", daemon=True
+        )
+        _flusher.start()
+
+
+def _interval() -> float:
+    return getattr(settings, "FORUM_VIEW_FLUSH_SECONDS", 60)
+
+
+def _flush_forever() -> None:
+    while True:
+        time.sleep(max(_interval(), 1))
+        flush_in_background()
+
+
+def flush_in_background() -> int:
+    """One round of the flushing thread: write, then give back the thread's own
+    database connection. A failure keeps nothing back: the counts go back into
+    the buffer for the next round."""
+    try:
+        return flush_view_counts()
+    except Exception:
+        logger.exception("Could not write thread view counts; retrying later.")
+        return 0
+    finally:
+        connection.close()
 
 
 def pending_views(thread_id: int) -> int:
@@ -45,22 +81,26 @@ def pending_views(thread_id: int) -> int:
 
 
 def flush_view_counts() -> int:
-    """Write the gathered counts in one statement; returns how many views."""
-    global _last_flush
+    """Write the gathered counts in one statement; returns how many views. On a
+    database error the counts are put back for the next try."""
     with _lock:
         batch = dict(_pending)
         _pending.clear()
-        _last_flush = time.monotonic()
     if not batch:
         return 0
     rows = ",".join(["(%s, %s)"] * len(batch))
     params = [value for item in batch.items() for value in item]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE threads_thread t SET view_count = t.view_count + v.n "
-            f"FROM (VALUES {rows}) AS v(id, n) WHERE t.id = v.id",
-            params,
-        )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE threads_thread t SET view_count = t.view_count + v.n "
+                f"FROM (VALUES {rows}) AS v(id, n) WHERE t.id = v.id",
+                params,
+            )
+    except Exception:
+        with _lock:
+            _pending.update(batch)
+        raise
     return sum(batch.values())
 
 

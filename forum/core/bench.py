@@ -408,6 +408,8 @@ class Row:
     note: str = ""
     result: LoadResult | None = None
     ratio: float | None = None
+    # req/s of the ceiling for the same role, measured just before this page
+    ceiling_rps: float | None = None
 
     @property
     def measured(self) -> bool:
@@ -415,14 +417,20 @@ class Row:
 
 
 def add_ratios(rows: list[Row], ceiling: str) -> None:
-    """ratio = req/s / the ceiling's req/s for the same role."""
+    """ratio = req/s / the ceiling's req/s for the same role: the ceiling measured
+    just before the page when there is one (a shared machine's speed drifts over
+    minutes; the pair sees the same drift), else the ceiling's own row."""
     base = {
         row.role: row.result.rps
         for row in rows
         if row.target == ceiling and row.measured and row.result.rps > 0
     }
     for row in rows:
-        if row.measured and row.role in base:
+        if not row.measured:
+            continue
+        if row.ceiling_rps:
+            row.ratio = row.result.rps / row.ceiling_rps
+        elif row.role in base:
             row.ratio = row.result.rps / base[row.role]
 
 
@@ -549,6 +557,7 @@ def results_document(rows: list[Row], **meta) -> dict:
                 "p50_ms": round(row.result.p50_ms, 2) if row.measured else None,
                 "p99_ms": round(row.result.p99_ms, 2) if row.measured else None,
                 "ratio": round(row.ratio, 4) if row.ratio is not None else None,
+                "ceiling_rps": round(row.ceiling_rps, 2) if row.ceiling_rps else None,
             }
             for row in rows
         ],

@@ -154,6 +154,15 @@ def test_table_gives_each_page_its_ratio_to_the_ceiling_of_its_role():
     assert "n/a" in lines[("search", "guest", "n/a")]
 
 
+def test_a_page_is_compared_with_the_ceiling_measured_next_to_it():
+    """The machine slowed down after the first ceiling: the page's ratio comes from
+    the ceiling measured just before it, not from the first one."""
+    rows = [_row("ceiling", "guest", 1000), _row("forum index", "guest", 300)]
+    rows[1].ceiling_rps = 600.0
+    bench.add_ratios(rows, "ceiling")
+    assert rows[1].ratio == pytest.approx(0.5)
+
+
 def test_deep_page_ratio_compares_median_latencies():
     rows = [
         _row("thread page 1", "guest", 100, p50=10.0),

@@ -192,6 +192,7 @@ class Command(BaseCommand):
         )
         run = bench.drive_wrk if driver == "wrk" else bench.drive
         roles = {"guest": {}, "member": {"Cookie": cookie}}
+        ceiling = dict(targets)[CEILING]
         rows = []
         for target, path in targets:
             for role, headers in roles.items():
@@ -211,6 +212,9 @@ class Command(BaseCommand):
                 load = {"concurrency": options["concurrency"], "headers": headers}
                 if options["warmup"] > 0:
                     run(port, path, duration=options["warmup"], **load)
+                if target != CEILING:  # the ceiling again, next to the page
+                    paired = run(port, ceiling, duration=options["duration"], **load)
+                    row.ceiling_rps = paired.rps
                 row.result = run(port, path, duration=options["duration"], **load)
         bench.add_ratios(rows, CEILING)
         return rows
@@ -233,6 +237,10 @@ class Command(BaseCommand):
             f"page · driver: {driver}\n"
         )
         self.stdout.write(bench.format_table(rows))
+        self.stdout.write(
+            "ratio: a page's requests/s over the ceiling's for the same role, "
+            "measured just before the page"
+        )
         pages = deep.removeprefix("thread page ").replace(",", "") if deep else "?"
         values = ", ".join(f"{v:.2f} {role}" for role, v in deep_ratios.items())
         self.stdout.write(

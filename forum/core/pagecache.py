@@ -20,11 +20,13 @@ holes, and the holes are filled for each request.
 
 import hashlib
 import hmac
+import logging
 import pickle
 import threading
 import time
 from collections import OrderedDict
 from functools import cache, wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -32,6 +34,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 BYPASS_COOKIES = ("sessionid", "messages", "csrftoken")
 
@@ -61,6 +64,11 @@ _local: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
+# Part of every key: a release that changes what is stored never reads what
+# another release stored (both run side by side during a rolling deploy).
+_FORMAT = "f3"
+
+
 def _get(key: str):
     now = time.time()
     with _local_lock:
@@ -68,10 +76,14 @@ def _get(key: str):
         if held is not None and held[0] > now:
             _local.move_to_end(key)
             return held[1]
-    stored = _cache().get(key)
-    if stored is None:
+    try:
+        stored = _cache().get(key)
+        if stored is None:
+            return None
+        expires, value = stored
+    except Exception:  # an unreadable entry, a cache server away: render afresh
+        logger.warning("Page cache entry %s unreadable; rendering afresh.", key)
         return None
-    expires, value = stored
     _remember(key, value, expires)
     return value
 
@@ -157,7 +169,7 @@ def guest_cached(depends_on):
                 return view(request, *args, **kwargs)
             names = ["site", *depends_on(**kwargs)]
             raw = f"{request.get_full_path()}|{_versions(names, request)}"
-            key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+            key = f"page:{_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
             entry = _get(key)
             if entry is not None:
                 content, content_type, hook = entry
@@ -234,27 +246,70 @@ def shared_context() -> dict:
     return {"SHARED_RENDER": True, "csrf_token": csrf_placeholder()}
 
 
-def fill(html: str, request, fillers: dict) -> str:
-    """The viewer's page: each hole's region replaced by
-    `fillers[name](arg, shape, inner)` (the region as rendered, when no filler is
-    named), then the viewer's CSRF token put in. Plain string searches: a regular
-    expression spanning each region cost half a millisecond per page."""
-    opening, closing = f"<!--{_nonce()} ", hole_close()
-    parts, at = [], 0
+class Hole(NamedTuple):
+    """A part of a shared render that differs per viewer, as its first viewer
+    saw it."""
+
+    name: str
+    arg: str
+    shape: str
+    inner: str
+
+
+# In a compiled page, None marks a place of the viewer's CSRF token.
+_TOKEN = None
+
+
+def compile_page(html: str) -> tuple:
+    """A shared render cut once into text, holes and the CSRF token's places, so
+    that filling it for each viewer joins pieces instead of searching the page."""
+    opening, closing, placeholder = f"<!--{_nonce()} ", hole_close(), csrf_placeholder()
+    parts: list = []
+
+    def text(chunk: str) -> None:
+        for n, piece in enumerate(chunk.split(placeholder)):
+            if n:
+                parts.append(_TOKEN)
+            if piece:
+                parts.append(piece)
+
+    at = 0
     while (start := html.find(opening, at)) >= 0:
         head_end = html.index("-->", start)
         name, arg, shape = html[start + len(opening) : head_end].split(" ")
         end = html.index(closing, head_end)
-        inner = html[head_end + 3 : end]
-        filler = fillers.get(name)
-        filled = inner if filler is None else filler(arg, shape, inner)
-        parts += [html[at:start], filled]
+        text(html[at:start])
+        parts.append(Hole(name, arg, shape, html[head_end + 3 : end]))
         at = end + len(closing)
-    parts.append(html[at:])
-    html = "".join(parts)
-    if csrf_placeholder() in html:
-        html = html.replace(csrf_placeholder(), get_token(request))
-    return html
+    text(html[at:])
+    return tuple(parts)
+
+
+def holes(page: tuple, name: str) -> list[Hole]:
+    """The holes of a compiled page with this name."""
+    return [part for part in page if isinstance(part, Hole) and part.name == name]
+
+
+def fill(page: tuple, request, fillers: dict) -> str:
+    """The viewer's page from a compiled one: each hole replaced by
+    `fillers[name](arg, shape, inner)` (its region as rendered, when no filler is
+    named), and the viewer's CSRF token in its places."""
+    placeholder, token = csrf_placeholder(), None
+    out = []
+    for part in page:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        if part is not _TOKEN:
+            filler = fillers.get(part.name)
+            filled = part.inner if filler is None else filler(*part[1:])
+            if placeholder not in filled:
+                out.append(filled)
+                continue
+        if token is None:
+            token = get_token(request)
+        out.append(token if part is _TOKEN else filled.replace(placeholder, token))
+    return "".join(out)
 
 
 def _member_lifetime() -> int:
@@ -266,26 +321,29 @@ _PER_VIEWER = "per-viewer"
 
 def member_render(
     request, depends_on: list[str], variant: str, render
-) -> tuple[str | None, bool]:
+) -> tuple[tuple | None, bool]:
     """The shared render of this page for members who see the same thing
-    (`variant` says who they are: role, theme, which posts...), made by
-    `render()` (which must render with `shared_context()`) when not held.
+    (`variant` says who they are: role, theme, which posts...), compiled for
+    `fill`; made by `render()` (which must render with `shared_context()`) when
+    not held.
 
     `render()` answers None for a page that differs per viewer in a way no hole
     covers; that answer is remembered too, and None tells the caller to render
     the page for this viewer alone. The second value: whether it was held."""
     lifetime = _member_lifetime()
     if lifetime <= 0:
-        return render(), False
+        html = render()
+        return (None if html is None else compile_page(html)), False
     names = ["site", *depends_on]
     raw = f"{request.get_full_path()}|{_versions(names, request)}|{variant}"
-    key = "member-page:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = _get(key)
-    held = html is not None
+    key = f"member-page:{_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
+    page = _get(key)
+    held = page is not None
     if not held:
         html = render()
-        _set(key, _PER_VIEWER if html is None else html, lifetime)
-    return (None if html == _PER_VIEWER else html), held
+        page = _PER_VIEWER if html is None else compile_page(html)
+        _set(key, page, lifetime)
+    return (None if page == _PER_VIEWER else page), held
 
 
 # The holes every page has: the account menu and the flash messages.

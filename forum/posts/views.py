@@ -108,23 +108,25 @@ def _shared_thread_page(request, thread, page: int, variant: str):
         context = _thread_context(data, thread) | pagecache.shared_context()
         return render_to_string("posts/thread.html", context, request)
 
-    html, held = pagecache.member_render(
+    shared, held = pagecache.member_render(
         request, [f"thread:{thread.pk}"], f"{variant}|{ids}", render_shared
     )
-    if html is None:
+    if shared is None:
         return render(request, "posts/thread.html", _own_context(request, thread, page))
-    by_pk = {post.pk: post for post in posts}
+    # Posts whose controls this member sees otherwise than the render's first
+    # viewer did (their own posts, those they reacted to): drawn again, from one
+    # query for all of them.
+    recorded = {int(hole.arg): hole.shape for hole in pagecache.holes(shared, "post")}
+    differing = [post for post in posts if recorded.get(post.pk) != post.control_shape]
+    rows = selectors.viewer_rows(user, thread, differing)
 
     def controls(arg: str, shape: str, inner: str) -> str:
-        post = by_pk.get(int(arg))
-        if post is None:
-            return ""
-        if post.control_shape == shape:
+        row = rows.get(int(arg))
+        if row is None:
             return inner
-        row = selectors.viewer_row(user, thread, post)
         context = {
             "row": row,
-            "post": post,
+            "post": row.post,
             "thread": thread,
             "can_reply": can_reply(user, thread),
             "is_moderator": False,
@@ -134,7 +136,7 @@ def _shared_thread_page(request, thread, page: int, variant: str):
         return render_to_string("posts/_post_controls.html", context, request)
 
     fillers = pagecache.page_fillers(request) | {"post": controls}
-    response = HttpResponse(pagecache.fill(html, request, fillers))
+    response = HttpResponse(pagecache.fill(shared, request, fillers))
     response["X-Page-Cache"] = "member-hit" if held else "member-miss"
     return response
 

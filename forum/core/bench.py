@@ -471,6 +471,23 @@ def deep_page_ratios(rows: list[Row], first: str, deep: str) -> dict[str, float]
     return found
 
 
+def deep_page_cost_ratios(rows: list[Row], first: str, deep: str) -> dict[str, float]:
+    """What the deep thread page costs over page 1, per role, each measured
+    against the ceiling run just before it: (1 / deep ratio) / (1 / first ratio).
+    Unlike the raw latency ratio, a machine that slowed down between the two
+    measurements does not show up as a slower page."""
+    found = {}
+    for role in ("guest", "member"):
+        pair = {
+            row.target: row.ratio
+            for row in rows
+            if row.role == role and row.ratio and row.target in (first, deep)
+        }
+        if len(pair) == 2:
+            found[role] = pair[first] / pair[deep]
+    return found
+
+
 def render_svg(rows: list[Row], *, title: str) -> str:
     """A horizontal bar chart of the ratios, guest and member side by side."""
     targets = list(dict.fromkeys(row.target for row in rows))

@@ -163,6 +163,18 @@ def test_a_page_is_compared_with_the_ceiling_measured_next_to_it():
     assert rows[1].ratio == pytest.approx(0.5)
 
 
+def test_deep_page_cost_is_not_fooled_by_a_machine_that_slowed_down():
+    """Page 2,500 was measured while the machine ran at half speed: its own
+    ceiling shows it, and the cost ratio stays 1."""
+    first = _row("thread page 1", "member", 400)
+    deep = _row("thread page 2,500", "member", 200)
+    first.ceiling_rps, deep.ceiling_rps = 1000.0, 500.0
+    rows = [_row("ceiling", "member", 1000), first, deep]
+    bench.add_ratios(rows, "ceiling")
+    costs = bench.deep_page_cost_ratios(rows, "thread page 1", "thread page 2,500")
+    assert costs == {"member": pytest.approx(1.0)}
+
+
 def test_deep_page_ratio_compares_median_latencies():
     rows = [
         _row("thread page 1", "guest", 100, p50=10.0),

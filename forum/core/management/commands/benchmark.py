@@ -229,6 +229,9 @@ class Command(BaseCommand):
             None,
         )
         deep_ratios = bench.deep_page_ratios(rows, THREAD_FIRST, deep) if deep else {}
+        deep_costs = (
+            bench.deep_page_cost_ratios(rows, THREAD_FIRST, deep) if deep else {}
+        )
         board = self.board_size()
         self.stdout.write(
             f"\n{board['posts']:,} posts, {board['threads']:,} threads, "
@@ -246,6 +249,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\npage-{pages} / page-1 latency ratio (p50): {values or 'n/a'}"
         )
+        costs = ", ".join(f"{v:.2f} {role}" for role, v in deep_costs.items())
+        self.stdout.write(
+            f"page-{pages} / page-1 cost, each against its ceiling: {costs or 'n/a'}"
+        )
         document = bench.results_document(
             rows,
             measured_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -255,6 +262,7 @@ class Command(BaseCommand):
             workers=options["workers"],
             board=board,
             deep_page_latency_ratio_p50=deep_ratios,
+            deep_page_cost_ratio=deep_costs,
         )
         output, chart = Path(options["output"]), Path(options["chart"])
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ def _fresh_page_cache():
     pagecache.forget_local()
     with viewcounts._lock:
         viewcounts._pending.clear()
+        viewcounts._seen.clear()
     yield
 
 

@@ -12,7 +12,7 @@ import atexit
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,13 +23,29 @@ _lock = threading.Lock()
 _pending: Counter = Counter()
 
 
+# The views this process counted, until their window ends: a visitor paging
+# through a thread is known here without asking the shared cache again.
+_SEEN_LIMIT = 10_000
+_seen: OrderedDict[str, float] = OrderedDict()
+
+
 def record_view(thread_id: int, visitor: str) -> bool:
     """Count one view unless this visitor viewed the thread within the window."""
     window = settings.FORUM_VIEW_DEDUPE_SECONDS
-    if not caches["pages"].add(f"tv:{thread_id}:{visitor}", 1, timeout=window):
+    key = f"tv:{thread_id}:{visitor}"
+    now = time.monotonic()
+    with _lock:
+        until = _seen.get(key)
+        if until is not None and until > now:
+            return False
+    if not caches["pages"].add(key, 1, timeout=window):
         return False
     with _lock:
         _pending[thread_id] += 1
+        _seen[key] = now + window
+        _seen.move_to_end(key)
+        while len(_seen) > _SEEN_LIMIT:
+            _seen.popitem(last=False)
     _ensure_flusher()
     return True
 

@@ -57,9 +57,11 @@ def test_thread_page_queries_do_not_grow_with_posts_or_authors(viewer, forum_nod
 
 
 # A member served the shared render of a page another member has seen (the usual
-# case on a busy thread), rereading it: session, self, thread, and the viewer's
-# slice of the posts with their own reactions and read marker. No write: the read
-# marker is already there. Raise only with a reason.
+# case on a busy thread), rereading it: session, self, their slice of the posts
+# (own reactions, read marker), and one query for the posts whose controls differ
+# for them (here their own and the five they reacted to). The thread row is this
+# process's copy. No write: the read marker is already there. Raise only with a
+# reason.
 SHARED_REREAD_BUDGET = 4
 
 

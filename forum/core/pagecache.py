@@ -59,7 +59,7 @@ def is_cacheable_request(request) -> bool:
 # served last and skips the shared cache's read (and unpickling) on a repeat. The
 # shared copy carries its expiry time, and the local copy never outlives it: the
 # sidebar's lag stays bounded by the configured lifetime.
-_LOCAL_LIMIT = 64
+_LOCAL_LIMIT = 256
 _local: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _local_lock = threading.Lock()
 
@@ -321,7 +321,7 @@ _PER_VIEWER = "per-viewer"
 
 def member_render(
     request, depends_on: list[str], variant: str, render
-) -> tuple[tuple | None, bool]:
+) -> tuple[tuple | None, bool, str]:
     """The shared render of this page for members who see the same thing
     (`variant` says who they are: role, theme, which posts...), compiled for
     `fill`; made by `render()` (which must render with `shared_context()`) when
@@ -329,11 +329,12 @@ def member_render(
 
     `render()` answers None for a page that differs per viewer in a way no hole
     covers; that answer is remembered too, and None tells the caller to render
-    the page for this viewer alone. The second value: whether it was held."""
+    the page for this viewer alone. Also answers whether it was held, and its key
+    (for `fragment`)."""
     lifetime = _member_lifetime()
     if lifetime <= 0:
         html = render()
-        return (None if html is None else compile_page(html)), False
+        return (None if html is None else compile_page(html)), False, ""
     names = ["site", *depends_on]
     raw = f"{request.get_full_path()}|{_versions(names, request)}|{variant}"
     key = f"member-page:{_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -343,7 +344,26 @@ def member_render(
         html = render()
         page = _PER_VIEWER if html is None else compile_page(html)
         _set(key, page, lifetime)
-    return (None if page == _PER_VIEWER else page), held
+    return (None if page == _PER_VIEWER else page), held, key
+
+
+def fragment_get(page_key: str, name: str) -> str | None:
+    """A hole's filling kept by `fragment_set` for the shared render `page_key`."""
+    if not page_key:
+        return None
+    with _local_lock:
+        held = _local.get(f"{page_key}|{name}")
+        if held is not None and held[0] > time.time():
+            return held[1]
+    return None
+
+
+def fragment_set(page_key: str, name: str, html: str) -> None:
+    """Keep a hole's filling that is the same for every viewer who needs it (what
+    `name` stands for must say so) while the shared render `page_key` lives, in
+    this process."""
+    if page_key:
+        _remember(f"{page_key}|{name}", html, time.time() + _member_lifetime())
 
 
 # The holes every page has: the account menu and the flash messages.

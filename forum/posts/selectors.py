@@ -135,15 +135,25 @@ def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
 
 
 def control_shape(
-    *, can_edit, can_delete, can_report, can_react, can_reply, is_moderator, mine_id
+    *,
+    can_edit,
+    can_delete,
+    can_report,
+    can_react,
+    can_reply,
+    is_moderator,
+    mine_id,
+    viewer_id,
 ) -> str:
     """Everything the controls under a post (posts/_post_controls.html) depend on
     besides the post's own shared facts, as one word: two viewers with the same
     shape see the same controls. A shared render keeps a post's controls only for
-    viewers of the shape it was made with (forum.posts.views.thread)."""
+    viewers of the shape it was made with (forum.posts.views.thread). A post the
+    viewer reacted to names them "You" and lists the others: that shape is theirs
+    alone."""
     flags = (can_edit, can_delete, can_report, can_react, can_reply, is_moderator)
     word = "".join("1" if flag else "0" for flag in flags)
-    return f"{word}m{mine_id or 0}"
+    return f"{word}m{mine_id}u{viewer_id}" if mine_id else f"{word}m0"
 
 
 def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[PostRow]:
@@ -168,6 +178,7 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
             can_reply=can_reply,
             is_moderator=moderator,
             mine_id=mine.pk if mine else 0,
+            viewer_id=user.pk,
         )
     return rows
 
@@ -224,6 +235,7 @@ def viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
             can_reply=allowed,
             is_moderator=moderator,
             mine_id=post.my_reaction_id,
+            viewer_id=user.pk,
         )
     return posts
 

@@ -108,22 +108,28 @@ def _shared_thread_page(request, thread, page: int, variant: str):
         context = _thread_context(data, thread) | pagecache.shared_context()
         return render_to_string("posts/thread.html", context, request)
 
-    shared, held = pagecache.member_render(
+    shared, held, key = pagecache.member_render(
         request, [f"thread:{thread.pk}"], f"{variant}|{ids}", render_shared
     )
     if shared is None:
         return render(request, "posts/thread.html", _own_context(request, thread, page))
     # Posts whose controls this member sees otherwise than the render's first
-    # viewer did (their own posts, those they reacted to): drawn again, from one
-    # query for all of them.
+    # viewer did (their own posts, those they reacted to): drawn again, once per
+    # shape in this process while the render lives (the shape says all they
+    # show), from one query for all the posts not drawn yet.
     recorded = {int(hole.arg): hole.shape for hole in pagecache.holes(shared, "post")}
-    differing = [post for post in posts if recorded.get(post.pk) != post.control_shape]
-    rows = selectors.viewer_rows(user, thread, differing)
-
-    def controls(arg: str, shape: str, inner: str) -> str:
-        row = rows.get(int(arg))
-        if row is None:
-            return inner
+    differing = {
+        post.pk: post
+        for post in posts
+        if recorded.get(post.pk, post.control_shape) != post.control_shape
+    }
+    drawn = {}
+    for pk, post in differing.items():
+        html = pagecache.fragment_get(key, f"controls:{pk}:{post.control_shape}")
+        if html is not None:
+            drawn[pk] = html
+    missing = [post for pk, post in differing.items() if pk not in drawn]
+    for pk, row in selectors.viewer_rows(user, thread, missing).items():
         context = {
             "row": row,
             "post": row.post,
@@ -133,7 +139,12 @@ def _shared_thread_page(request, thread, page: int, variant: str):
             "user": user,
             "csrf_token": pagecache.csrf_placeholder(),  # one token on the page
         }
-        return render_to_string("posts/_post_controls.html", context, request)
+        drawn[pk] = render_to_string("posts/_post_controls.html", context, request)
+        shape = differing[pk].control_shape
+        pagecache.fragment_set(key, f"controls:{pk}:{shape}", drawn[pk])
+
+    def controls(arg: str, shape: str, inner: str) -> str:
+        return drawn.get(int(arg), inner)
 
     fillers = pagecache.page_fillers(request) | {"post": controls}
     response = HttpResponse(pagecache.fill(shared, request, fillers))

@@ -293,3 +293,19 @@ def test_head_and_an_empty_page_work_for_members(board, staff, commit):
 
     assert response.status_code == 200
     assert "There are no posts to show on this page." in response.content.decode()
+
+
+def test_two_members_who_reacted_alike_each_see_themselves_as_you(
+    board, reaction_types
+):
+    thread, alice, bob, carol, first, second = board
+    factories.react(user=bob, post=first, reaction_type=reaction_types["Like"])
+    url = thread.get_absolute_url()
+
+    carols = article(client_for(carol).get(url).content.decode(), first)
+    bobs_page = client_for(bob).get(url)
+    bobs = article(bobs_page.content.decode(), first)
+
+    assert bobs_page["X-Page-Cache"] == "member-hit"
+    assert "You and Carol" in bobs, bobs
+    assert "You and Bob" in carols, carols

@@ -76,15 +76,11 @@ def _thread_context(data, thread) -> dict:
 
 def _own_thread_page(request, thread, page: int):
     """A thread page rendered for this viewer alone."""
-    context = _own_context(request, thread, page)
-    if context["page"].rows:
-        last = context["page"].rows[-1].post.position
+    data = selectors.thread_page(request.user, thread, page)
+    if data.rows:
+        last = data.rows[-1].post.position
         mark_thread_read(user=request.user, thread=thread, position=last)
-    return render(request, "posts/thread.html", context)
-
-
-def _own_context(request, thread, page: int) -> dict:
-    return _thread_context(selectors.thread_page(request.user, thread, page), thread)
+    return render(request, "posts/thread.html", _thread_context(data, thread))
 
 
 def _shared_thread_page(request, thread, page: int, variant: str):
@@ -101,8 +97,10 @@ def _shared_thread_page(request, thread, page: int, variant: str):
         )
     ids = ",".join(str(post.pk) for post in posts)
 
+    made = {}
+
     def render_shared() -> str | None:
-        data = selectors.thread_page(user, thread, page)
+        made["data"] = data = selectors.thread_page(user, thread, page)
         if any(row.news and row.news.per_viewer for row in data.rows):
             return None
         context = _thread_context(data, thread) | pagecache.shared_context()
@@ -111,8 +109,9 @@ def _shared_thread_page(request, thread, page: int, variant: str):
     shared, held, key = pagecache.member_render(
         request, [f"thread:{thread.pk}"], f"{variant}|{ids}", render_shared
     )
-    if shared is None:
-        return render(request, "posts/thread.html", _own_context(request, thread, page))
+    if shared is None:  # this page differs per viewer: render it for this one
+        data = made.get("data") or selectors.thread_page(user, thread, page)
+        return render(request, "posts/thread.html", _thread_context(data, thread))
     # Posts whose controls this member sees otherwise than the render's first
     # viewer did (their own posts, those they reacted to): drawn again, once per
     # shape in this process while the render lives (the shape says all they

@@ -47,6 +47,22 @@ def thread(forum_node, member):
 
 
 @pytest.fixture
+def viewer(request, db):
+    """Parametrized indirectly with "guest", "member" or "staff": (kind, a client
+    signed in as such a viewer, the viewer or None)."""
+    from django.test import Client
+
+    client = Client()
+    user = None
+    if request.param != "guest":
+        user = factories.MemberFactory(
+            username="Viewer", is_staff=request.param == "staff"
+        )
+        client.force_login(user)
+    return request.param, client, user
+
+
+@pytest.fixture
 def member_client(client, member):
     client.force_login(member)
     return client

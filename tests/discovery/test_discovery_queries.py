@@ -2,7 +2,6 @@
 same queries for one row as for twenty, for guests and members."""
 
 import pytest
-from django.test import Client
 
 from forum.threads.models import SidebarWidget
 from tests import factories
@@ -19,16 +18,6 @@ INDEX_BUDGET = {"guest": 2, "member": 4}
 # What's new: the capped count and the page (+ session and self); the viewer's
 # forums come from the permission module's cached policy.
 WHATS_NEW_BUDGET = {"guest": 2, "member": 4}
-
-
-@pytest.fixture
-def viewer(request, db):
-    client = Client()
-    user = None
-    if request.param == "member":
-        user = factories.MemberFactory(username="Viewer")
-        client.force_login(user)
-    return request.param, client, user
 
 
 @pytest.fixture

@@ -17,18 +17,6 @@ from tests.querycount import queries_for
 THREAD_PAGE_BUDGET = {"guest": 4, "member": 8, "staff": 7}
 
 
-@pytest.fixture
-def viewer(request, db):
-    client = Client()
-    user = None
-    if request.param != "guest":
-        user = factories.MemberFactory(
-            username="Viewer", is_staff=request.param == "staff"
-        )
-        client.force_login(user)
-    return request.param, client, user
-
-
 @pytest.mark.parametrize("viewer", ["guest", "member", "staff"], indirect=True)
 def test_thread_page_queries_do_not_grow_with_posts_or_authors(viewer, forum_node):
     kind, client, user = viewer

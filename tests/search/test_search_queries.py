@@ -1,7 +1,6 @@
 """The search page runs the same queries for one result as for twenty."""
 
 import pytest
-from django.test import Client
 
 from tests import factories
 from tests.querycount import queries_for
@@ -14,17 +13,9 @@ from tests.querycount import queries_for
 SEARCH_BUDGET = {"guest": 8, "member": 10}
 
 
-@pytest.fixture
-def viewer(request, db):
-    client = Client()
-    if request.param == "member":
-        client.force_login(factories.MemberFactory(username="Viewer"))
-    return request.param, client
-
-
 @pytest.mark.parametrize("viewer", ["guest", "member"], indirect=True)
 def test_search_queries_do_not_grow_with_results(viewer, forum_node):
-    kind, client = viewer
+    kind, client, _ = viewer
     people = [factories.MemberFactory() for _ in range(20)]
     factories.make_thread(author=people[0], node=forum_node, body="Lone frigate.")
     for person in people:

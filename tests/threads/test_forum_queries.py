@@ -1,7 +1,6 @@
 """The forum index and forum pages run the same queries for 1 row as for 20."""
 
 import pytest
-from django.test import Client
 
 from tests import factories
 from tests.querycount import queries_for
@@ -14,17 +13,9 @@ INDEX_BUDGET = {"guest": 1, "member": 3}
 FORUM_PAGE_BUDGET = {"guest": 4, "member": 7}
 
 
-@pytest.fixture
-def viewer(request, db):
-    client = Client()
-    if request.param == "member":
-        client.force_login(factories.MemberFactory(username="Viewer"))
-    return request.param, client
-
-
 @pytest.mark.parametrize("viewer", ["guest", "member"], indirect=True)
 def test_forum_page_queries_do_not_grow_with_threads_or_starters(viewer, forum_node):
-    kind, client = viewer
+    kind, client, _ = viewer
     few_node = factories.ForumFactory(title="Quiet", parent=forum_node.parent)
     many_node = factories.ForumFactory(title="Busy", parent=forum_node.parent)
     people = [factories.MemberFactory() for _ in range(21)]
@@ -44,7 +35,7 @@ def test_forum_page_queries_do_not_grow_with_threads_or_starters(viewer, forum_n
 
 @pytest.mark.parametrize("viewer", ["guest", "member"], indirect=True)
 def test_forum_index_queries_do_not_grow_with_forums(viewer, forum_node):
-    kind, client = viewer
+    kind, client, _ = viewer
     people = [factories.MemberFactory() for _ in range(21)]
     factories.make_thread(author=people[0], node=forum_node, replies=1)
     client.get("/")  # warm-up

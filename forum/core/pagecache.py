@@ -69,13 +69,20 @@ _local_lock = threading.Lock()
 _FORMAT = "f3"
 
 
-def _get(key: str):
-    now = time.time()
+def _held(key: str):
+    """This process's copy under `key`, if it has one that has not expired."""
     with _local_lock:
         held = _local.get(key)
-        if held is not None and held[0] > now:
+        if held is not None and held[0] > time.time():
             _local.move_to_end(key)
             return held[1]
+    return None
+
+
+def _get(key: str):
+    value = _held(key)
+    if value is not None:
+        return value
     try:
         stored = _cache().get(key)
         if stored is None:
@@ -129,15 +136,12 @@ def versioned_row(request, names: list[str], key: str, load):
     if lifetime <= 0:
         return load()
     local_key = f"row:{key}|{_versions(names, request)}"
-    now = time.time()
-    with _local_lock:
-        held = _local.get(local_key)
-        if held is not None and held[0] > now:
-            _local.move_to_end(local_key)
-            return pickle.loads(held[1])  # noqa: S301 - bytes this process pickled
+    held = _held(local_key)
+    if held is not None:
+        return pickle.loads(held)  # noqa: S301 - bytes this process pickled
     row = load()
     if row is not None:
-        _remember(local_key, pickle.dumps(row), now + lifetime)
+        _remember(local_key, pickle.dumps(row), time.time() + lifetime)
     return row
 
 
@@ -349,13 +353,7 @@ def member_render(
 
 def fragment_get(page_key: str, name: str) -> str | None:
     """A hole's filling kept by `fragment_set` for the shared render `page_key`."""
-    if not page_key:
-        return None
-    with _local_lock:
-        held = _local.get(f"{page_key}|{name}")
-        if held is not None and held[0] > time.time():
-            return held[1]
-    return None
+    return _held(f"{page_key}|{name}") if page_key else None
 
 
 def fragment_set(page_key: str, name: str, html: str) -> None:

@@ -1,8 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
-from accounts import services
 from accounts.models import User, UserTitle
 from forum.core.markup import render_bbcode
 
@@ -51,7 +50,6 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     show_full_result_count = False
-    actions = ["anonymize_members"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
@@ -61,20 +59,6 @@ class UserAdmin(BaseUserAdmin):
         if "signature" in form.changed_data:
             obj.signature_html = render_bbcode(obj.signature) if obj.signature else ""
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Delete selected accounts, keeping their posts")
-    def anonymize_members(self, request, queryset):
-        count = 0
-        for member in queryset.filter(is_deleted_member=False):
-            if member.pk == request.user.pk:
-                continue
-            services.delete_account(member=member)
-            count += 1
-        self.message_user(
-            request,
-            f"{count} account(s) anonymized; their posts remain.",
-            messages.INFO,
-        )
 
 
 @admin.register(UserTitle)

@@ -1,4 +1,7 @@
-"""Writes to members: profile, avatar, last seen, and deleting an account.
+"""Writes to a member's own account: profile, avatar, last seen.
+
+Deleting an account, which also renames the member's content, is
+forum.members.services.delete_account.
 
 One transaction per intent. Files (avatars) go through Django's storage API and are
 removed only once the database change that stops pointing at them has committed.
@@ -130,66 +133,3 @@ def touch_last_seen(*, member, now: datetime | None = None) -> bool:
     written = User.objects.filter(stale, pk=member.pk).update(last_seen_at=now)
     member.last_seen_at = now
     return bool(written)
-
-
-def deleted_member_name(pk: int) -> str:
-    return f"Deleted member {pk}"
-
-
-def _rename_content(member, name: str) -> None:
-    from forum.posts.models import Post
-    from forum.threads.models import Node, Thread
-
-    Post.objects.filter(author=member).update(author_name=name)
-    Thread.objects.filter(starter=member).update(starter_name=name)
-    Thread.objects.filter(last_poster=member).update(last_poster_name=name)
-    Node.objects.filter(last_poster=member).update(last_poster_name=name)
-    from forum.posts import reactions
-
-    reactions.on_member_renamed(member_id=member.pk, name=name)
-
-
-@transaction.atomic
-def delete_account(*, member) -> None:
-    """Anonymize a member who asked to leave; their posts stay.
-
-    The account becomes "Deleted member <id>": e-mail, profile, avatar, title and
-    permissions cleared, password unusable, inactive, flagged is_deleted_member,
-    allauth's e-mail addresses removed. Every post, thread and forum listing that
-    showed the old name shows the new one. All of it commits together or not at
-    all; the avatar files are deleted after commit.
-    """
-    from allauth.account.models import EmailAddress
-
-    locked = User.objects.select_for_update().get(pk=member.pk)
-    old_files = avatar_file_names(locked.avatar)
-    name = deleted_member_name(locked.pk)
-    locked.username = name
-    for field in (
-        "email",
-        "first_name",
-        "last_name",
-        "custom_title",
-        "country",
-        "location",
-        "website",
-        "about",
-        "about_html",
-        "signature",
-        "signature_html",
-        "avatar",
-    ):
-        setattr(locked, field, "")
-    locked.last_seen_at = None
-    locked.show_last_seen = False
-    locked.is_active = False
-    locked.is_staff = False
-    locked.is_superuser = False
-    locked.is_deleted_member = True
-    locked.set_unusable_password()
-    locked.save()
-    locked.groups.clear()
-    locked.user_permissions.clear()
-    EmailAddress.objects.filter(user=locked).delete()
-    _rename_content(locked, name)
-    transaction.on_commit(lambda: _delete_files(old_files))

@@ -1,40 +1,18 @@
-"""Member pages (profile, members list), account settings, and the admin's login."""
+"""A member's own account settings (profile, avatar) and the admin's login."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
-from accounts.forms import AvatarForm, DeleteAccountForm, ProfileForm
+from accounts import services
+from accounts.forms import AvatarForm, ProfileForm
 from forum.core.images import MAX_UPLOAD_BYTES, ImageRejected
-from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
-from forum.permissions import get_member_for_user_or_404
-
-
-def profile(request, pk: int, slug: str = ""):
-    member = get_member_for_user_or_404(request.user, pk)
-    if slug != member.slug:
-        return redirect(member.get_absolute_url(), permanent=True)
-    page = selectors.profile_page(
-        request.user, member, parse_page(request.GET.get("page"))
-    )
-    return render(request, "accounts/profile.html", {"page": page, "member": member})
-
-
-def members(request):
-    page = selectors.members_page(
-        order=request.GET.get("order", ""),
-        query=request.GET.get("q", ""),
-        page=parse_page(request.GET.get("page")),
-    )
-    return render(request, "accounts/members.html", {"page": page})
 
 
 @login_required
@@ -83,21 +61,6 @@ def account_avatar_remove(request):
     services.remove_avatar(member=request.user)
     messages.success(request, "Your avatar has been removed.")
     return redirect("members:account_avatar")
-
-
-@login_required
-def account_delete(request):
-    member = request.user
-    posted = request.method == "POST"
-    form = DeleteAccountForm(request.POST if posted else None, member=member)
-    if posted and form.is_valid():
-        services.delete_account(member=member)
-        logout(request)
-        messages.success(
-            request, "Your account has been deleted. Your posts remain, unsigned."
-        )
-        return redirect("threads:index")
-    return render(request, "accounts/settings_delete.html", {"form": form})
 
 
 def admin_login(request, extra_context=None):

@@ -415,8 +415,8 @@ def load_demo(*, log=print) -> None:
                 at=at,
             )
     # The seed page's sidebar: "Pakistan Defence / Pakistan Affairs Latest Posts".
-    from forum.threads.models import SidebarWidget
-    from forum.threads.widgets import forget_widgets
+    from forum.discovery.models import SidebarWidget
+    from forum.discovery.widgets import forget_widgets
 
     for order, title in enumerate(["Pakistan Defence", "Pakistan Affairs"]):
         SidebarWidget.objects.create(node=forums[title], display_order=(order + 1) * 10)

@@ -73,13 +73,17 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    # Lowest layer first (docs/architecture.md): each app imports only those above
+    # it in this list.
     "forum.core",
     "accounts",
     "forum.threads",
     "forum.posts",
+    "forum.notifications",
     "forum.news",
     "forum.moderation",
-    "forum.notifications",
+    "forum.discovery",
+    "forum.members",
     "forum.search",
 ]
 
@@ -94,6 +98,7 @@ MIDDLEWARE = [
     "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "forum.moderation.middleware.BanMiddleware",
+    "forum.threads.middleware.MergedThreadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -112,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.core.context_processors.site",
+                "forum.policy.context_processors.viewer",
             ],
         },
     },

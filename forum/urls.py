@@ -3,23 +3,22 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from forum.core import seo
 from forum.core import views as core_views
+from forum.discovery.urls import seo_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("-/ceiling", core_views.ceiling, name="ceiling"),
     path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
+    path("", include("forum.members.urls")),
+    path("", include("forum.notifications.urls")),
     path("", include("forum.posts.urls")),
     path("", include("forum.threads.urls")),
-    # discovery: search, sitemaps, robots.txt
+    path("", include("forum.discovery.urls")),
     path("", include("forum.search.urls")),
-    path("sitemap.xml", seo.sitemap_index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap_section"),
-    path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("", include("forum.news.urls")),
     path("moderation/", include("forum.moderation.urls")),
+    *seo_urlpatterns,
 ]
 
 if settings.DEBUG:

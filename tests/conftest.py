@@ -10,7 +10,8 @@ from tests import factories
 def _fresh_page_cache():
     """The guest page cache lives outside the database, so no transaction rollback
     empties it: start every test without cached pages or buffered view counts."""
-    from forum.core import pagecache, viewcounts
+    from forum.core import pagecache
+    from forum.threads import viewcounts
 
     caches["pages"].clear()
     pagecache.forget_local()
@@ -81,11 +82,18 @@ def _moderation_defaults(settings):
     """Most tests are about members who post freely: the approval queue (a first
     few posts, and posts with many links, wait for a moderator) is switched off
     here and back on in tests/moderation. Each test also starts without this
-    process's copy of the permission snapshot (forum/moderation/policy.py)."""
-    from forum.moderation import policy
+    process's copy of the permission snapshot (forum/policy/snapshot.py)."""
+    from forum.policy import snapshot as policy
 
     settings.FORUM_APPROVAL_POSTS = 0
     settings.FORUM_APPROVAL_MAX_LINKS = None
     policy.forget_local()
     yield
     policy.forget_local()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -207,14 +207,22 @@ def _storable(response) -> bool:
     )
 
 
-def _run_hit_hook(request, hook) -> None:
-    """What a cache hit must still do: count the thread view (outside PostgreSQL)."""
-    kind, value = hook
-    if kind == "thread-view":
-        from forum.core.http import visitor_key
-        from forum.core.viewcounts import record_view
+# What a cache hit must still do, by kind: a view sets `response.page_cache_hook =
+# (kind, value)` and the app that knows the kind registers what to run (the threads
+# app counts a thread view, outside PostgreSQL).
+_hit_hooks: dict = {}
 
-        record_view(value, visitor_key(request))
+
+def register_hit_hook(kind: str, run) -> None:
+    """`run(request, value)` on every cache hit of a page stored with this hook."""
+    _hit_hooks[kind] = run
+
+
+def _run_hit_hook(request, hook) -> None:
+    kind, value = hook
+    run = _hit_hooks.get(kind)
+    if run is not None:
+        run(request, value)
 
 
 # --- members: one shared render, holes filled per viewer --------------------------
@@ -362,51 +370,3 @@ def fragment_set(page_key: str, name: str, html: str) -> None:
     this process."""
     if page_key:
         _remember(f"{page_key}|{name}", html, time.time() + _member_lifetime())
-
-
-# The holes every page has: the account menu and the flash messages.
-_NAV_LIMIT = 512
-_navs: OrderedDict[tuple, str] = OrderedDict()
-
-
-def _nav(request) -> str:
-    """The account menu, rendered once per process for each member (and again
-    when what it shows changes: name, avatar, role)."""
-    from django.template.loader import render_to_string
-
-    from forum.permissions import is_moderator
-
-    user = request.user
-    moderator = is_moderator(user)
-    avatar = str(getattr(user, "avatar", ""))
-    key = (user.pk, user.username, avatar, moderator, user.is_staff)
-    with _local_lock:
-        html = _navs.get(key)
-        if html is not None:
-            _navs.move_to_end(key)
-            return html
-    context = {"user": user, "IS_MODERATOR": moderator, "request": request}
-    html = render_to_string("partials/_user_nav.html", context | shared_context())
-    with _local_lock:
-        _navs[key] = html
-        while len(_navs) > _NAV_LIMIT:
-            _navs.popitem(last=False)
-    return html
-
-
-def _messages(request) -> str:
-    from django.contrib.messages import get_messages
-    from django.template.loader import render_to_string
-
-    storage = get_messages(request)
-    if not storage:
-        return ""
-    return render_to_string("partials/_messages.html", {"messages": storage})
-
-
-def page_fillers(request) -> dict:
-    """Fillers for the holes of the page chrome (base.html)."""
-    return {
-        "nav": lambda arg, shape, inner: _nav(request),
-        "messages": lambda arg, shape, inner: _messages(request),
-    }

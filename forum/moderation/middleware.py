@@ -2,17 +2,14 @@
 
 Goes after AuthenticationMiddleware and MessageMiddleware. Costs no query for a
 member who is not banned: the ban list is part of the cached permission snapshot
-(forum/moderation/policy.py).
-
-It also turns a merged thread's old address into a permanent redirect (the
-permissions module raises ThreadMerged, a 404, for it).
+(forum/policy/snapshot.py).
 """
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from forum.permissions import ThreadMerged, ban_message, is_banned
+from forum.policy import ban_message, is_banned
 
 # Where a banned member may still send a form: logging out, and the account pages
 # (password, e-mail).
@@ -37,11 +34,6 @@ class BanMiddleware:
                     messages.warning(request, text)
                 request._messages.used = False  # keep them for the page
         return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, ThreadMerged):
-            return redirect(exception.url, permanent=True)
-        return None
 
 
 def _is_fetch(request) -> bool:

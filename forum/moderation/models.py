@@ -5,9 +5,9 @@
 - Moderator: a member who moderates one node and everything under it, or every
   node (node empty).
 - ModeratorLog: every moderator action, with enough before/after state to undo it.
-- Report, Alert: members report posts; the reporter hears the outcome.
+- Report: members report posts; the reporter hears the outcome (an alert,
+  forum.notifications).
 - MemberWarning, Ban: points that expire; enough active points ban for a while.
-- ThreadRedirect: where a merged thread's address now leads.
 """
 
 from django.conf import settings
@@ -192,25 +192,6 @@ class Report(models.Model):
         return f"Report on post {self.post_id} by {self.reporter}"
 
 
-class Alert(models.Model):
-    """A line for a member: the outcome of their report, a warning, a ban."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="alert_user_idx")]
-
-    def __str__(self):
-        return self.text
-
-
 class MemberWarning(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -284,19 +265,6 @@ class Ban(models.Model):
         return self.lifted_at is None and (
             self.expires_at is None or self.expires_at > now
         )
-
-
-class ThreadRedirect(models.Model):
-    """A thread merged into another: its old address leads to the survivor."""
-
-    old_thread_id = models.BigIntegerField(unique=True)
-    target = models.ForeignKey(
-        "threads.Thread", on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"Thread {self.old_thread_id} → {self.target_id}"
 
 
 class PendingPost(Post):

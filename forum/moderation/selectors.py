@@ -1,4 +1,4 @@
-"""Reads for the moderator pages: the approval queue, reports, the log, alerts."""
+"""Reads for the moderator pages: the approval queue, reports, the log."""
 
 from dataclasses import dataclass, field
 
@@ -6,13 +6,9 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 
 from forum.core.pagination import PageNav, page_nav
-from forum.moderation.models import Alert, ModeratorLog, Report
+from forum.moderation.models import ModeratorLog, Report
 from forum.moderation.services.undo import can_be_undone
-from forum.permissions import (
-    can_view_log_entry,
-    moderated_node_ids,
-    visible_node_ids,
-)
+from forum.policy import can_view_log_entry, moderated_node_ids, visible_node_ids
 from forum.posts.models import Post
 from forum.threads.models import Node
 
@@ -97,14 +93,6 @@ def log_page(user, page: int) -> LogPage:
         for entry in qs[start : start + PER_PAGE]
     ]
     return LogPage(rows=rows, nav=nav)
-
-
-def member_alerts(user, limit: int = 50) -> list[Alert]:
-    return list(Alert.objects.filter(user=user)[:limit])
-
-
-def unread_alert_count(user) -> int:
-    return Alert.objects.filter(user=user, read_at__isnull=True).count()
 
 
 @dataclass

@@ -22,7 +22,6 @@ urlpatterns = [
     path("posts/<int:pk>/ip", members.post_ip, name="post_ip"),
     path("posts/<int:pk>/<slug:action>", tools.post_action, name="post_action"),
     # members
-    path("alerts/", members.alerts, name="alerts"),
     path("banned/", members.banned, name="banned"),
     path("ip/", members.ip_members, name="ip_members"),
     path("members/<int:pk>/", members.member_tools, name="member"),

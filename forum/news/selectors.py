@@ -15,11 +15,7 @@ from forum.core.markup import render_bbcode
 from forum.core.pagination import PageNav, page_nav
 from forum.news.embeds import PostNews, embedded_refs
 from forum.news.models import MAX_ARTICLES_PER_POST, NewsQuote, PostArticle, Publication
-from forum.permissions import (
-    can_edit_news_quote,
-    can_retry_news_fetch,
-    can_view_thread,
-)
+from forum.policy import can_edit_news_quote, can_retry_news_fetch, can_view_thread
 from forum.threads.models import Thread
 
 
@@ -46,6 +42,11 @@ def _visible_links():
 _MAY_EMBED = re.compile(r'class="news-embed"|target="_blank">https?://', re.IGNORECASE)
 
 
+def may_embed(body_html: str) -> bool:
+    """Whether a post's HTML has anything that could be an article embed."""
+    return bool(_MAY_EMBED.search(body_html))
+
+
 def news_for_posts(user, posts) -> dict[int, PostNews]:
     """What each post's embeds become, for a whole page of posts in ONE query.
 
@@ -55,7 +56,7 @@ def news_for_posts(user, posts) -> dict[int, PostNews]:
     """
     # Only posts that can embed anything are asked about: a page of plain text
     # costs no query at all.
-    post_ids = [post.pk for post in posts if _MAY_EMBED.search(post.body_html)]
+    post_ids = [post.pk for post in posts if may_embed(post.body_html)]
     if not post_ids:
         return {}
     links = (

@@ -12,7 +12,7 @@ from forum.core.pagination import parse_page
 from forum.news import selectors, services
 from forum.news.forms import CardForm
 from forum.news.models import NewsQuote, Publication
-from forum.permissions import can_edit_news_quote, can_retry_news_fetch, require
+from forum.policy import can_edit_news_quote, can_retry_news_fetch, require
 
 
 def _quote_or_404(pk: int) -> NewsQuote:

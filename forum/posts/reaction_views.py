@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from forum.core.pagination import page_nav, parse_page
 from forum.core.safe_redirect import safe_next
-from forum.permissions import get_post_for_user_or_404
 from forum.posts import reactions
 from forum.posts.models import ReactionType
+from forum.posts.selectors import get_post_for_user_or_404
 from forum.threads.selectors import node_breadcrumb
 
 

@@ -38,7 +38,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from forum.core import pagecache
-from forum.permissions import can_react, react_refusal
+from forum.policy import can_react, react_refusal
 from forum.posts.models import Post, Reaction, ReactionType
 
 User = get_user_model()

@@ -14,6 +14,7 @@ UPDATE threads_thread t SET
   last_position = COALESCE(s.max_position, 0),
   first_post_id = s.first_post_id,
   last_post_id = COALESCE(l.id, t.last_post_id),
+  last_post_position = COALESCE(l.position, t.last_post_position),
   last_post_at = COALESCE(l.created_at, t.last_post_at),
   last_poster_id = l.author_id,
   last_poster_name = COALESCE(l.author_name, t.last_poster_name)
@@ -25,7 +26,8 @@ LEFT JOIN LATERAL (
   FROM posts_post p WHERE p.thread_id = t2.id
 ) s ON true
 LEFT JOIN LATERAL (
-  SELECT p.id, p.created_at, p.author_id, p.author_name FROM posts_post p
+  SELECT p.id, p.position, p.created_at, p.author_id, p.author_name
+  FROM posts_post p
   WHERE p.thread_id = t2.id AND NOT p.is_deleted AND p.is_approved
   ORDER BY p.position DESC LIMIT 1
 ) l ON true
@@ -107,6 +109,7 @@ STEPS = [
 
 SNAPSHOT_QUERIES = {
     "thread": "SELECT id, reply_count, last_position, first_post_id, last_post_id,"
+    " last_post_position,"
     " last_post_at, last_poster_id FROM threads_thread ORDER BY id",
     "node": "SELECT id, thread_count, post_count, last_post_id, last_thread_id"
     " FROM threads_node ORDER BY id",

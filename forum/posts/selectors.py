@@ -1,14 +1,17 @@
-"""Whole-page reads for thread pages."""
+"""Whole-page reads for thread pages, and the fetch-and-authorize lookup of a post."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.utils.safestring import mark_safe
 
+from accounts.titles import title_for, title_ladder
 from forum.core.pagination import PageNav, page_nav
-from forum.permissions import (
+from forum.policy import (
     can_delete_post,
     can_edit_post,
     can_moderate,
@@ -16,10 +19,12 @@ from forum.permissions import (
     can_react,
     can_reply,
     can_report,
+    can_view_post,
     is_banned,
     is_moderator,
     reply_refusal,
 )
+from forum.posts import extensions
 from forum.posts.models import Post, Reaction
 from forum.posts.reactions import attach_reactions
 from forum.threads.models import Node, Thread
@@ -36,10 +41,29 @@ class PostRow:
     # reactions: filled by forum.posts.reactions.attach_reactions
     reactions: object = None  # ReactionSummary
     can_react: bool = False
-    # news: filled by forum.news.selectors.attach_news (the post's article cards)
-    news: object = None  # PostNews
+    # what the body add-ons (forum.posts.extensions) collected for this post
+    addons: dict = field(default_factory=dict)
     # everything the viewer's controls under the post depend on (control_shape)
     shape: str = ""
+
+    @property
+    def body(self) -> str:
+        """The post's body as shown: its sanitized HTML, with what each add-on
+        puts in it (news cards for article links)."""
+        html = str(self.post.body_html)
+        for addon in extensions.body_addons():
+            html = addon.apply(html, self.addons.get(addon.name))
+        # Only the renderer's sanitized output and the add-ons' own escaped
+        # templates are in it.
+        return mark_safe(html)  # noqa: S308
+
+    @property
+    def per_viewer(self) -> bool:
+        """Whether what an add-on shows in this post differs per viewer."""
+        return any(
+            addon.per_viewer(self.addons.get(addon.name))
+            for addon in extensions.body_addons()
+        )
 
 
 @dataclass
@@ -183,17 +207,23 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
     return rows
 
 
-def thread_page(user, thread: Thread, page: int) -> ThreadPage:
-    from accounts.titles import title_for, title_ladder
+def _attach_addons(user, rows: list[PostRow]) -> None:
+    """What each body add-on shows in these posts: one query per add-on for the
+    whole page (none when no post needs it)."""
+    posts = [row.post for row in rows]
+    for addon in extensions.body_addons():
+        found = addon.collect(user, posts)
+        for row in rows:
+            row.addons[addon.name] = found.get(row.post.pk)
 
+
+def thread_page(user, thread: Thread, page: int) -> ThreadPage:
     allowed = can_reply(user, thread)
     rows = _rows(user, thread, thread_posts(user, thread, page), can_reply=allowed)
     ladder = title_ladder()
     for row in rows:
         row.author_title = title_for(row.post.author, ladder)
-    from forum.news.selectors import attach_news  # news sits above posts
-
-    attach_news(user, rows)  # article cards: one query for the page
+    _attach_addons(user, rows)
     return ThreadPage(
         thread=thread,
         rows=rows,
@@ -252,3 +282,10 @@ def viewer_rows(user, thread: Thread, posts: list[ViewerPost]) -> dict[int, Post
         post.my_reaction_id = mine[post.pk]
     rows = _rows(user, thread, full, can_reply=can_reply(user, thread))
     return {row.post.pk: row for row in rows}
+
+
+def get_post_for_user_or_404(user, pk: int):
+    post = Post.objects.select_related("thread", "thread__node").filter(pk=pk).first()
+    if post is None or not can_view_post(user, post):
+        raise Http404("No such post.")
+    return post

@@ -20,15 +20,11 @@ from django.utils.html import strip_tags
 
 from forum.core.markup import render_bbcode
 from forum.core.pagecache import invalidate
-from forum.permissions import (
-    AWAITING_APPROVAL,
-    can_moderate,
-    is_awaiting_approval,
-    must_approve,
-)
-from forum.posts import reactions
+from forum.policy import AWAITING_APPROVAL, can_moderate, is_awaiting_approval
+from forum.posts import extensions, reactions
+from forum.posts.approval import must_approve
 from forum.posts.models import Post, PostEdit
-from forum.threads.models import Node, Thread
+from forum.threads.models import Node, Thread, make_slug
 from forum.threads.services import refresh_node_last_post
 
 User = get_user_model()
@@ -101,13 +97,11 @@ def index_post(post: Post, *, title: str = "") -> None:
     Post.objects.filter(pk=post.pk).update(search_vector=vector)
 
 
-def _embed_articles(post: Post, *, by) -> None:
-    """Record the news articles the post embeds and queue fetches of new ones
-    (on commit, so posting never waits for a website). forum.news sits above
-    posts, hence the import here rather than at the top of the module."""
-    from forum.news.services import attach_articles
-
-    attach_articles(post=post, by=by)
+def _after_write(post: Post, *, by) -> None:
+    """What the apps above posts do with a post just written or edited, in this
+    transaction (forum.news records the articles it embeds and queues their
+    fetching on commit, so posting never waits for a website)."""
+    extensions.run_write_hooks(post=post, by=by)
 
 
 def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
@@ -115,6 +109,7 @@ def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + (0 if new_thread else 1),
         last_post_id=post.pk,
+        last_post_position=post.position,
         last_post_at=now,
         last_poster=author,
         last_poster_name=author.username,
@@ -139,7 +134,7 @@ def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool
 
 
 def _hold_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
-    """A post waiting for approval (forum.permissions.must_approve) counts nowhere
+    """A post waiting for approval (forum.posts.approval.must_approve) counts nowhere
     until a moderator approves it; a new thread waiting for approval stays out of
     its forum, soft-deleted and marked AWAITING_APPROVAL, until approving it
     restores it (restore_thread)."""
@@ -208,7 +203,7 @@ def create_thread(
         post=post, thread=thread, author=author, now=now, new_thread=True
     )
     index_post(post, title=title)
-    _embed_articles(post, by=author)
+    _after_write(post, by=author)
     post.thread = thread
     return PostResult(post, created=True)
 
@@ -258,7 +253,7 @@ def reply_to_thread(
         post=post, thread=locked, author=author, now=now, new_thread=False
     )
     index_post(post)
-    _embed_articles(post, by=author)
+    _after_write(post, by=author)
     locked.last_position = position
     post.thread = locked
     return PostResult(post, created=True)
@@ -297,10 +292,8 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             ]
         )
         post.refresh_from_db(fields=["edit_count"])
-        _embed_articles(post, by=editor)
+        _after_write(post, by=editor)
     if title_changed:
-        from forum.threads.models import make_slug
-
         Thread.objects.filter(pk=thread.pk).update(title=title, slug=make_slug(title))
         thread.title = title
         thread.slug = make_slug(title)
@@ -334,13 +327,14 @@ def _refresh_thread_last_post(thread_id: int) -> None:
         Post.objects.visible()
         .filter(thread_id=thread_id)
         .order_by("-position")
-        .only("pk", "created_at", "author_id", "author_name")
+        .only("pk", "position", "created_at", "author_id", "author_name")
         .first()
     )
     if last is None:
         return
     Thread.objects.filter(pk=thread_id).update(
         last_post_id=last.pk,
+        last_post_position=last.position,
         last_post_at=last.created_at,
         last_poster_id=last.author_id,
         last_poster_name=last.author_name,

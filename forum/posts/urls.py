@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from forum.posts import reaction_views, views
-from forum.threads.feeds import ThreadFeed
 
 app_name = "posts"
 
@@ -12,7 +11,6 @@ urlpatterns = [
     re_path(THREAD + r"$", views.thread, name="thread"),
     re_path(THREAD + r"page-(?P<page>\d+)$", views.thread, name="thread_page"),
     re_path(THREAD + r"reply$", views.reply, name="reply"),
-    re_path(THREAD + r"index\.rss$", ThreadFeed(), name="thread_feed"),  # discovery
     re_path(NODE + r"post-thread$", views.post_thread, name="post_thread"),
     path("posts/<int:pk>/", views.post_redirect, name="post"),
     path("posts/<int:pk>/edit", views.edit, name="edit"),

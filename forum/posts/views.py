@@ -13,9 +13,7 @@ from forum.core.markup import quote_tag_for
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
-from forum.core.viewcounts import record_view
-from forum.permissions import (
-    authorize_thread,
+from forum.policy import (
     can_delete_post,
     can_edit_post,
     can_moderate,
@@ -23,16 +21,20 @@ from forum.permissions import (
     can_start_thread,
     can_view_edit_history,
     can_view_post,
-    get_node_for_user_or_404,
-    get_post_for_user_or_404,
-    get_thread_for_user_or_404,
     reply_refusal,
     require,
 )
-from forum.posts import selectors, services
+from forum.posts import chrome, extensions, selectors, services
 from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.posts.models import Post
+from forum.posts.selectors import get_post_for_user_or_404
+from forum.threads.selectors import (
+    authorize_thread,
+    get_node_for_user_or_404,
+    get_thread_for_user_or_404,
+)
 from forum.threads.services import mark_thread_read
+from forum.threads.viewcounts import record_view
 
 
 def _posted(request):
@@ -101,7 +103,7 @@ def _shared_thread_page(request, thread, page: int, variant: str):
 
     def render_shared() -> str | None:
         made["data"] = data = selectors.thread_page(user, thread, page)
-        if any(row.news and row.news.per_viewer for row in data.rows):
+        if any(row.per_viewer for row in data.rows):
             return None
         context = _thread_context(data, thread) | pagecache.shared_context()
         return render_to_string("posts/thread.html", context, request)
@@ -145,7 +147,7 @@ def _shared_thread_page(request, thread, page: int, variant: str):
     def controls(arg: str, shape: str, inner: str) -> str:
         return drawn.get(int(arg), inner)
 
-    fillers = pagecache.page_fillers(request) | {"post": controls}
+    fillers = chrome.page_fillers(request) | {"post": controls}
     response = HttpResponse(pagecache.fill(shared, request, fillers))
     response["X-Page-Cache"] = "member-hit" if held else "member-miss"
     return response
@@ -206,8 +208,8 @@ def post_thread(request, pk: int, slug: str = ""):
     node = get_node_for_user_or_404(request.user, pk)
     require(can_start_thread(request.user, node), "You may not start threads here.")
     form = ThreadForm(_posted(request))
-    discussions = _already_discussed(request, form)
-    if request.method == "POST" and form.is_valid() and not discussions:
+    notices = _form_notices(request, form)
+    if request.method == "POST" and form.is_valid() and not any(notices.values()):
         try:
             result = services.create_thread(
                 author=request.user,
@@ -220,23 +222,26 @@ def post_thread(request, pk: int, slug: str = ""):
             form.add_error(None, str(refusal))
         else:
             return redirect(result.post.thread.get_absolute_url())
-    return render(
-        request,
-        "posts/post_thread.html",
-        {"node": node, "form": form, "discussions": discussions},
+    context = {"node": node, "form": form, "form_parts": extensions.thread_form_parts()}
+    return render(request, "posts/post_thread.html", context | notices)
+
+
+def _form_notices(request, form) -> dict[str, list]:
+    """What the form parts of other apps say about the new thread's body before
+    it is posted (forum.news: threads already discussing its article), by the
+    name each part's template reads; any notice holds the post until the member
+    picks "Post anyway"."""
+    parts = extensions.thread_form_parts()
+    checking = (
+        request.method == "POST"
+        and not request.POST.get("post_anyway")
+        and form.is_valid()
     )
-
-
-def _already_discussed(request, form) -> list:
-    """Threads already quoting an article the new thread's message embeds: the form
-    shows them before anything is posted, until the member picks "Post anyway"."""
-    if request.method != "POST" or request.POST.get("post_anyway"):
-        return []
-    if not form.is_valid():
-        return []
-    from forum.news.selectors import already_discussed  # news sits above posts
-
-    return already_discussed(request.user, form.cleaned_data["body"])
+    body = form.cleaned_data["body"] if checking else ""
+    return {
+        part.context_name: part.check(request.user, body) if checking else []
+        for part in parts
+    }
 
 
 @login_required
@@ -247,13 +252,12 @@ def edit(request, pk: int):
     initial = {"body": post.body, "title": post.thread.title}
     form = EditPostForm(_posted(request), initial=initial, with_title=with_title)
     if request.method == "POST" and form.is_valid():
-        post = services.edit_post(
-            editor=request.user,
+        post = _writer("edit", request.user, post)(
+            actor=request.user,
             post=post,
             body=form.cleaned_data["body"],
             title=form.cleaned_data.get("title") if with_title else None,
         )
-        _note_moderation(request.user, "edit_post", post)
         messages.success(request, "Your changes have been saved.")
         return redirect(post.get_thread_url())
     return render(request, "posts/edit.html", {"post": post, "form": form})
@@ -265,10 +269,9 @@ def delete(request, pk: int):
     require(can_delete_post(request.user, post), "You may not delete this post.")
     form = DeletePostForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.delete_post(
+        _writer("delete", request.user, post)(
             actor=request.user, post=post, reason=form.cleaned_data["reason"]
         )
-        _note_moderation(request.user, "delete_post", post, form.cleaned_data["reason"])
         messages.success(request, "The post has been deleted.")
         fallback = (
             post.thread.node.get_absolute_url()
@@ -287,19 +290,31 @@ def restore(request, pk: int):
     require(
         can_moderate(request.user, post.thread.node), "Only moderators may do that."
     )
-    services.restore_post(actor=request.user, post=post)
-    _note_moderation(request.user, "restore_post", post)
+    _writer("restore", request.user, post)(actor=request.user, post=post)
     messages.success(request, "The post has been restored.")
     return redirect(post.get_thread_url())
 
 
-def _note_moderation(actor, action: str, post, reason: str = "") -> None:
-    """Acting on someone else's post is a moderator action: it goes in the
-    moderator log (the moderation app sits above this one, hence the late
-    import)."""
-    from forum.moderation.services.log import record_post_action
+def _own_edit(*, actor, post, body, title):
+    return services.edit_post(editor=actor, post=post, body=body, title=title)
 
-    record_post_action(actor=actor, action=action, post=post, reason=reason)
+
+_OWN_WRITES = {
+    "edit": _own_edit,
+    "delete": services.delete_post,
+    "restore": services.restore_post,
+}
+
+
+def _writer(action: str, actor, post):
+    """Who makes this change: acting on someone else's post is a moderator action,
+    made by the app that keeps the moderator log (the change and its entry commit
+    together); one's own post, the posts services."""
+    if post.author_id != actor.pk:
+        write = extensions.moderator_write(action)
+        if write is not None:
+            return write
+    return _OWN_WRITES[action]
 
 
 def history(request, pk: int):

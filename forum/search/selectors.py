@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.core.pagination import PageNav, page_nav
-from forum.permissions import visible_node_ids
+from forum.policy import visible_node_ids
 from forum.posts.models import Post
 from forum.threads.models import Node
 from forum.threads.reading import descendant_ids

@@ -3,10 +3,10 @@
 import math
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 
@@ -120,6 +120,9 @@ class Thread(models.Model):
     last_position = models.IntegerField(default=0, editable=False)
     first_post_id = models.BigIntegerField(null=True, blank=True, editable=False)
     last_post_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The last visible post's position (not last_position: a deleted last post
+    # keeps its position): a member who read up to it has read the thread.
+    last_post_position = models.IntegerField(default=0, db_default=0, editable=False)
     last_post_at = models.DateTimeField(editable=False)
     last_poster = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -190,6 +193,17 @@ class Thread(models.Model):
         return position // settings.FORUM_POSTS_PER_PAGE + 1
 
 
+class ThreadRedirect(models.Model):
+    """A thread merged into another: its old address leads to the survivor."""
+
+    old_thread_id = models.BigIntegerField(unique=True)
+    target = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Thread {self.old_thread_id} → {self.target_id}"
+
+
 class ThreadRead(models.Model):
     """How far a member has read a thread (the highest position seen)."""
 
@@ -221,38 +235,3 @@ class NodeRead(models.Model):
 
     def __str__(self):
         return f"member {self.user_id} read forum {self.node_id}"
-
-
-class SidebarWidget(models.Model):
-    """A "<forum> Latest Posts" block in the sidebar: a forum's most recently
-    active threads, on the pages an administrator picks."""
-
-    title = models.CharField(
-        max_length=100, blank=True, help_text='Blank: "<forum title> Latest Posts".'
-    )
-    node = models.ForeignKey(
-        Node,
-        on_delete=models.CASCADE,
-        related_name="+",
-        limit_choices_to={"kind": Node.Kind.FORUM},
-    )
-    show_on_index = models.BooleanField("On the forum index", default=True)
-    show_on_threads = models.BooleanField("On thread pages", default=True)
-    show_on_forums = models.BooleanField("On forum pages", default=False)
-    display_order = models.IntegerField(default=10)
-    limit = models.PositiveSmallIntegerField(
-        "Threads shown",
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(20)],
-    )
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["display_order", "id"]
-
-    def __str__(self):
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        return self.title or f"{self.node.title} Latest Posts"

@@ -1,4 +1,5 @@
-"""What each member has read: unread markers, the first unread post, "mark read".
+"""What each member has read: unread markers and "mark read". (The first unread
+post of a thread is forum.discovery.reading's: it reads posts.)
 
 A thread is unread for a member when all of these hold:
 
@@ -8,9 +9,10 @@ A thread is unread for a member when all of these hold:
 - its last post is newer than the member's "mark forum read" time for its forum
   (NodeRead.read_at), when there is one;
 - the member never opened it, or has not read up to its last visible post
-  (ThreadRead.last_read_position below that post's position). The last post's
-  position, not Thread.last_position, because a deleted last post keeps its position
-  while the thread's last post moves back to a post the member did see.
+  (ThreadRead.last_read_position below Thread.last_post_position, the position of
+  its last visible post). Not Thread.last_position, because a deleted last post
+  keeps its position while the thread's last post moves back to a post the member
+  did see.
 
 Guests have no read state: nothing is stored for them and nothing is marked.
 """
@@ -31,7 +33,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from forum.permissions import can_moderate
 from forum.threads.models import Node, NodeRead, Thread, ThreadRead
 
 
@@ -42,12 +43,14 @@ def read_horizon():
 
 
 def _unread_condition(horizon) -> Q:
-    """Needs the aliases set by `with_unread` (`_read_position`, `_node_read_at`,
-    `_last_position`)."""
+    """Needs the aliases set by `with_unread` (`_read_position`, `_node_read_at`)."""
     return (
         Q(last_post_at__gt=horizon)
         & (Q(_node_read_at__isnull=True) | Q(last_post_at__gt=F("_node_read_at")))
-        & (Q(_read_position__isnull=True) | Q(_read_position__lt=F("_last_position")))
+        & (
+            Q(_read_position__isnull=True)
+            | Q(_read_position__lt=F("last_post_position"))
+        )
     )
 
 
@@ -56,8 +59,6 @@ def with_unread(threads, user):
     query (three index lookups per row); always False for guests."""
     if not user.is_authenticated:
         return threads.annotate(is_unread=Value(False, output_field=BooleanField()))
-    from forum.posts.models import Post  # posts sits above threads
-
     return threads.alias(
         _read_position=Subquery(
             ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values(
@@ -68,9 +69,6 @@ def with_unread(threads, user):
             NodeRead.objects.filter(user=user, node=OuterRef("node_id")).values(
                 "read_at"
             )[:1]
-        ),
-        _last_position=Subquery(
-            Post.objects.filter(pk=OuterRef("last_post_id")).values("position")[:1]
         ),
     ).annotate(
         is_unread=ExpressionWrapper(
@@ -108,38 +106,6 @@ def with_node_unread(nodes, user):
             output_field=BooleanField(),
         )
     )
-
-
-def first_unread_post(user, thread: Thread):
-    """The first post of the thread this member has not read, or the last post
-    when everything is read; None when the viewer sees no post. For guests, the
-    first post. `thread.node` should be loaded."""
-    from forum.posts.models import Post
-
-    posts = Post.objects.filter(thread=thread)
-    if not can_moderate(user, thread.node):
-        posts = posts.filter(is_deleted=False)
-        if user.is_authenticated:
-            posts = posts.filter(Q(is_approved=True) | Q(author=user))
-        else:
-            posts = posts.filter(is_approved=True)
-    posts = posts.only("pk", "position", "thread_id")
-    if not user.is_authenticated:
-        post = posts.order_by("position").first()
-    else:
-        unread = posts.filter(created_at__gt=read_horizon())
-        read = ThreadRead.objects.filter(user=user, thread=thread).first()
-        if read is not None:
-            unread = unread.filter(position__gt=read.last_read_position)
-        node_read = NodeRead.objects.filter(user=user, node_id=thread.node_id).first()
-        if node_read is not None:
-            unread = unread.filter(created_at__gt=node_read.read_at)
-        post = unread.order_by("position").first()
-        if post is None:
-            post = posts.order_by("-position").first()
-    if post is not None:
-        post.thread = thread
-    return post
 
 
 def descendant_ids(node: Node) -> list[int]:

@@ -1,12 +1,14 @@
-"""Whole-page reads for the forum index and forum pages."""
+"""Whole-page reads for the forum index and forum pages, and the fetch-and-authorize
+lookups of nodes and threads (a node or thread the viewer may not see is a 404)."""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.http import Http404
 
 from forum.core.pagination import PageNav, page_nav
-from forum.permissions import can_start_thread, can_view_node
-from forum.threads.models import Node, Thread
+from forum.policy import can_start_thread, can_view_node, can_view_thread
+from forum.threads.models import Node, Thread, ThreadRedirect
 from forum.threads.reading import with_node_unread, with_unread
 
 
@@ -115,3 +117,48 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
         breadcrumb=node_breadcrumb(node),
         can_start_thread=can_start_thread(user, node),
     )
+
+
+# --- fetch and authorize ---------------------------------------------------------
+
+
+def get_node_for_user_or_404(user, pk: int):
+    node = Node.objects.filter(pk=pk).first()
+    if node is None or not can_view_node(user, node):
+        raise Http404("No such forum.")
+    return node
+
+
+class ThreadMerged(Http404):
+    """The thread was merged into another: a 404 that BanMiddleware (or any
+    handler that knows it) turns into a permanent redirect to `url`."""
+
+    def __init__(self, url: str):
+        super().__init__("This thread was merged into another.")
+        self.url = url
+
+
+def _merged_into(user, pk: int):
+    moved = ThreadRedirect.objects.select_related("target__node").filter(
+        old_thread_id=pk
+    )
+    found = moved.first()
+    if found is not None and can_view_thread(user, found.target):
+        return ThreadMerged(found.target.get_absolute_url())
+    return Http404("No such thread.")
+
+
+def get_thread_for_user_or_404(user, pk: int, *, queryset=None):
+    qs = queryset if queryset is not None else Thread.objects.select_related("node")
+    # Not .first(): ordering a lookup by primary key costs a quarter of it.
+    return authorize_thread(user, pk, next(iter(qs.filter(pk=pk)[:1]), None))
+
+
+def authorize_thread(user, pk: int, thread):
+    """The thread `pk` (None if there is no such row) if the member may see it;
+    else a 404, or a redirect when it was merged into one they may see."""
+    if thread is None:
+        raise _merged_into(user, pk)
+    if not can_view_thread(user, thread):
+        raise Http404("No such thread.")
+    return thread

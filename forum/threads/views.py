@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
-from forum.permissions import get_node_for_user_or_404
 from forum.threads import selectors
+from forum.threads.selectors import get_node_for_user_or_404
 
 
 @guest_cached(lambda **_: ["index"])

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import services
 from accounts.models import UserTitle
 from accounts.titles import forget_ladder
+from forum.members import services as member_services
 from tests import factories
 from tests.accounts.imagedata import image_bytes
 
@@ -78,7 +79,7 @@ def test_admin_edited_ladder_is_used(client, member, thread):
 
 def test_deleted_members_card_has_no_profile_link_or_facts(client, member, thread):
     User.objects.filter(pk=member.pk).update(location="Gwadar")
-    services.delete_account(member=member)
+    member_services.delete_account(member=member)
 
     page = client.get(thread.get_absolute_url()).content.decode()
     card = card_of(page, f"Deleted member {member.pk}")

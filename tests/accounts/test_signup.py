@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from forum.permissions import can_post
+from forum.policy import can_post
 from tests import factories
 
 User = get_user_model()

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from forum.moderation import policy
 from forum.moderation.models import Moderator
+from forum.policy import snapshot as policy
 from forum.posts.recount import counter_drift
 from forum.threads.models import Thread
 from tests import factories

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum.core.viewcounts import flush_view_counts
 from forum.posts import services
 from forum.threads.services import lock_thread
+from forum.threads.viewcounts import flush_view_counts
 from tests import factories
 
 

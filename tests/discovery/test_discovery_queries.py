@@ -3,7 +3,7 @@ same queries for one row as for twenty, for guests and members."""
 
 import pytest
 
-from forum.threads.models import SidebarWidget
+from forum.discovery.models import SidebarWidget
 from tests import factories
 from tests.querycount import queries_for
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.apps import apps
 
-from forum.core import seo
+from forum.discovery import sitemaps as seo
 from forum.posts import services
 from tests import factories
 

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from forum.discovery.models import SidebarWidget
+from forum.discovery.widgets import forget_widgets
 from forum.posts import services
-from forum.threads.models import SidebarWidget
 from forum.threads.services import stick_thread
-from forum.threads.widgets import forget_widgets
 from tests import factories
 
 
@@ -193,7 +193,7 @@ def test_the_sidebar_is_shared_between_page_views_until_a_widget_changes(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            f"/admin/threads/sidebarwidget/{widget.pk}/change/",
+            f"/admin/discovery/sidebarwidget/{widget.pk}/change/",
             {
                 "title": "Renamed block",
                 "node": forum_node.pk,

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from forum.moderation import policy
 from forum.moderation.models import ForumPermission, Moderator
+from forum.policy import snapshot as policy
 from tests import factories
 
 

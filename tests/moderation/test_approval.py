@@ -4,8 +4,8 @@ new members, wait for a moderator; only the author and moderators see them."""
 from django.urls import reverse
 
 from forum.moderation.models import ModeratorLog
-from forum.permissions import must_approve
 from forum.posts import services
+from forum.posts.approval import must_approve
 from forum.posts.models import Post
 from forum.posts.recount import counter_drift
 from forum.threads.models import Thread

@@ -3,7 +3,8 @@ resolve or reject them; reporters hear the outcome."""
 
 from django.urls import reverse
 
-from forum.moderation.models import Alert, Report
+from forum.moderation.models import Report
+from forum.notifications.models import Alert
 from tests import factories
 
 
@@ -63,7 +64,7 @@ def test_resolving_tells_every_reporter_the_outcome(board, client):
         alert = Alert.objects.get(user=who)
         assert "dealt with" in alert.text and "Edited out" in alert.text
     client.force_login(board.other)
-    assert b"Edited out" in client.get(reverse("moderation:alerts")).content
+    assert b"Edited out" in client.get(reverse("notifications:alerts")).content
 
 
 def test_a_rejected_report_says_no_action_was_taken(board, client):

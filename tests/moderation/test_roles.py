@@ -6,14 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.moderation import policy
-from forum.permissions import (
+from forum.policy import (
     can_moderate,
     can_reply,
     can_start_thread,
     can_view_node,
     visible_node_ids,
 )
+from forum.policy import snapshot as policy
 from tests import factories
 from tests.moderation.conftest import make_moderator, make_private, set_permissions
 

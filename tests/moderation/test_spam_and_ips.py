@@ -9,7 +9,7 @@ from django.utils import timezone
 from forum.moderation.models import ModeratorLog
 from forum.moderation.services import community
 from forum.moderation.services.undo import undo_entry
-from forum.permissions import is_banned
+from forum.policy import is_banned
 from forum.posts import services
 from forum.posts.models import Post
 from forum.posts.recount import counter_drift

@@ -170,7 +170,7 @@ def test_guests_get_a_log_in_prompt_instead_of_a_reply_box(client, thread):
 
 def view_count(thread) -> int:
     """What the thread's view counter says once the buffered views are written."""
-    from forum.core.viewcounts import flush_view_counts
+    from forum.threads.viewcounts import flush_view_counts
 
     flush_view_counts()
     thread.refresh_from_db()

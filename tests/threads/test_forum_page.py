@@ -2,8 +2,8 @@
 
 from bs4 import BeautifulSoup
 
-from forum.core.viewcounts import flush_view_counts
 from forum.threads.services import lock_thread, stick_thread
+from forum.threads.viewcounts import flush_view_counts
 from tests import factories
 
 

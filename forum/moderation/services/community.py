@@ -1,4 +1,5 @@
-"""Reports, alerts, warnings, bans and the spam cleaner."""
+"""Reports, warnings, bans and the spam cleaner (their outcomes reach members as
+alerts, forum.notifications)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,27 +9,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from forum.moderation import policy
-from forum.moderation.models import Alert, Ban, MemberWarning, Report
+from forum.moderation.models import Ban, MemberWarning, Report
 from forum.moderation.services.log import Action, Target, post_label, record
 from forum.moderation.services.structure import ModerationRefused
+from forum.notifications.services import notify
+from forum.policy import snapshot as policy
 from forum.posts import reactions
 from forum.posts import services as post_services
 from forum.posts.models import Post
 from forum.threads.models import Thread
-
-# --- alerts ---------------------------------------------------------------------
-
-
-def send_alert(*, user, text: str, url: str = "") -> Alert:
-    return Alert.objects.create(user=user, text=text[:500], url=url[:300])
-
-
-def mark_alerts_read(*, user) -> int:
-    return Alert.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
 
 # --- reports --------------------------------------------------------------------
 
@@ -91,7 +80,7 @@ def handle_reports(*, actor, post: Post, resolved: bool, note: str = "") -> Hand
     if note:
         text += f" Note: {note}"
     for report in reports:
-        send_alert(user=report.reporter, text=text, url=post.get_absolute_url())
+        notify(user=report.reporter, text=text, url=post.get_absolute_url())
     entry = record(
         actor=actor,
         action=Action.RESOLVE_REPORT if resolved else Action.REJECT_REPORT,
@@ -151,7 +140,7 @@ def ban_member(
     )
     policy.bump_version()
     until = "permanently" if expires_at is None else f"for {days} days"
-    send_alert(user=member, text=f"You have been banned {until}. Reason: {reason}")
+    notify(user=member, text=f"You have been banned {until}. Reason: {reason}")
     if log:
         record(
             actor=actor,
@@ -231,7 +220,7 @@ def warn_member(
         expires_at=expires_at,
     )
     total = active_points(member)
-    send_alert(
+    notify(
         user=member,
         text=f"You have received a warning ({points} points): {reason}",
         url=post.get_absolute_url() if post else "",

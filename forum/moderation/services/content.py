@@ -20,7 +20,7 @@ from forum.moderation.services.log import (
     thread_label,
 )
 from forum.moderation.services.structure import ModerationRefused
-from forum.permissions import AWAITING_APPROVAL, is_awaiting_approval
+from forum.policy import AWAITING_APPROVAL, is_awaiting_approval
 from forum.posts import reactions
 from forum.posts import services as post_services
 from forum.posts.models import Post
@@ -315,7 +315,7 @@ def _hold_thread(*, actor, thread, post, undo_of):
         )
     post_services.delete_thread(actor=actor, thread=thread, reason=AWAITING_APPROVAL)
     Thread.objects.filter(pk=thread.pk).update(
-        deleted_by=None, last_poster=None, last_post_id=None
+        deleted_by=None, last_poster=None, last_post_id=None, last_post_position=0
     )
     Post.objects.filter(pk=post.pk).update(is_approved=False)
     pagecache.invalidate(f"thread:{thread.pk}")

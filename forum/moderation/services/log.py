@@ -42,37 +42,3 @@ def record(
         after=after or {},
         undo_of=undo_of,
     )
-
-
-def record_post_action(*, actor, action: str, post, reason: str = "", **extra):
-    """For the posts app's own views (edit, delete, restore): log it when someone
-    acts on another member's post, i.e. as a moderator."""
-    if post.author_id == getattr(actor, "pk", None):
-        return None
-    thread = post.thread
-    if post.position == 0 and action in (Action.DELETE_POST, Action.RESTORE_POST):
-        action = (
-            Action.DELETE_THREAD
-            if action == Action.DELETE_POST
-            else Action.RESTORE_THREAD
-        )
-        return record(
-            actor=actor,
-            action=action,
-            target_type=Target.THREAD,
-            target_id=thread.pk,
-            label=thread_label(thread),
-            node_id=thread.node_id,
-            reason=reason,
-            **extra,
-        )
-    return record(
-        actor=actor,
-        action=action,
-        target_type=Target.POST,
-        target_id=post.pk,
-        label=post_label(post),
-        node_id=thread.node_id,
-        reason=reason,
-        **extra,
-    )

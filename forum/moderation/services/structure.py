@@ -16,11 +16,10 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Q
 
 from forum.core import pagecache
-from forum.moderation.models import ThreadRedirect
 from forum.moderation.services.log import Action, Target, record, thread_label
 from forum.posts.models import Post
 from forum.posts.services import _refresh_thread_last_post, index_post
-from forum.threads.models import Node, Thread
+from forum.threads.models import Node, Thread, ThreadRedirect
 from forum.threads.services import refresh_node_last_post
 
 

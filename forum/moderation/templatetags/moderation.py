@@ -5,7 +5,7 @@ its template booleans."""
 from django import template
 from django.urls import reverse
 
-from forum.permissions import (
+from forum.policy import (
     can_moderate,
     can_report,
     can_view_ip,

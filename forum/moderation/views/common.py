@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 
 from forum.core.safe_redirect import safe_next
-from forum.permissions import can_view_thread
+from forum.policy import can_view_thread
 from forum.threads.models import Thread
 
 

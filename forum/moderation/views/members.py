@@ -1,4 +1,4 @@
-"""Members' side (report a post, my alerts, the ban notice) and the moderator's
+"""Members' side (report a post, the ban notice) and the moderator's
 member tools (warn, ban, spam clean-up, IP addresses)."""
 
 from django.contrib import messages
@@ -13,7 +13,7 @@ from forum.moderation.services import community
 from forum.moderation.services.community import ReportRefused
 from forum.moderation.services.structure import ModerationRefused
 from forum.moderation.views.common import refuse
-from forum.permissions import (
+from forum.policy import (
     active_ban,
     ban_message,
     can_act_on_member,
@@ -21,11 +21,11 @@ from forum.permissions import (
     can_report,
     can_view_ip,
     can_warn,
-    get_post_for_user_or_404,
     is_banned,
     report_refusal,
     require,
 )
+from forum.posts.selectors import get_post_for_user_or_404
 
 User = get_user_model()
 
@@ -49,13 +49,6 @@ def report(request, pk: int):
             )
             return redirect(post.get_thread_url())
     return render(request, "moderation/report.html", {"post": post, "form": form})
-
-
-@login_required
-def alerts(request):
-    items = selectors.member_alerts(request.user)
-    community.mark_alerts_read(user=request.user)
-    return render(request, "moderation/alerts.html", {"alerts": items})
 
 
 def banned(request):

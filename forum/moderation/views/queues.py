@@ -13,13 +13,8 @@ from forum.moderation.services import community
 from forum.moderation.services.structure import ModerationRefused
 from forum.moderation.services.undo import undo_entry
 from forum.moderation.views.common import back, refuse
-from forum.permissions import (
-    can_moderate,
-    can_view_log_entry,
-    get_post_for_user_or_404,
-    is_moderator,
-    require,
-)
+from forum.policy import can_moderate, can_view_log_entry, is_moderator, require
+from forum.posts.selectors import get_post_for_user_or_404
 
 MODERATORS_ONLY = "Only moderators may see this page."
 

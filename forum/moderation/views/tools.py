@@ -12,13 +12,10 @@ from forum.moderation import forms, selectors
 from forum.moderation.services import content, structure
 from forum.moderation.services.structure import ModerationRefused
 from forum.moderation.views.common import back, ids_from, refuse, visible_threads
-from forum.permissions import (
-    can_moderate,
-    get_post_for_user_or_404,
-    get_thread_for_user_or_404,
-    require,
-)
+from forum.policy import can_moderate, require
 from forum.posts.models import Post
+from forum.posts.selectors import get_post_for_user_or_404
+from forum.threads.selectors import get_thread_for_user_or_404
 
 NOT_MODERATOR = "Only moderators of this forum may do that."
 

@@ -6,9 +6,9 @@ protocol asks (50,000 at most; smaller files are faster to make and to fetch).
 Only what a guest may see is listed. Addresses are made absolute from the
 request's own host.
 
-The sections read threads and nodes through lazy imports: core sits below them.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.requests import RequestSite
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -16,15 +16,14 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from forum.policy import visible_node_ids
+from forum.threads.models import Node, Thread
+
 SITEMAP_LIMIT = 5000
 _XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _guest_node_ids() -> list[int]:
-    from django.contrib.auth.models import AnonymousUser
-
-    from forum.permissions import visible_node_ids
-
     return sorted(visible_node_ids(AnonymousUser()))
 
 
@@ -33,8 +32,6 @@ class ForumSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        from forum.threads.models import Node
-
         return (
             Node.objects.forums()
             .filter(pk__in=_guest_node_ids())
@@ -50,8 +47,6 @@ class ThreadSitemap(Sitemap):
     limit = SITEMAP_LIMIT
 
     def items(self):
-        from forum.threads.models import Thread
-
         # Ordered by id so that a thread keeps its sitemap page as others arrive.
         return (
             Thread.objects.visible()

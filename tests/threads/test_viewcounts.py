@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum.core import viewcounts
+from forum.threads import viewcounts
 from tests import factories
 
 

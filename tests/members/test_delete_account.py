@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
 from accounts import services
+from forum.members import services as member_services
 from tests import factories
 from tests.accounts.imagedata import image_bytes
 
@@ -81,10 +82,10 @@ def test_failure_half_way_leaves_the_account_untouched(member, thread, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "_rename_content", broken)
+    monkeypatch.setattr(member_services, "_rename_content", broken)
 
     with pytest.raises(RuntimeError):
-        services.delete_account(member=member)
+        member_services.delete_account(member=member)
 
     member.refresh_from_db()
     assert member.username == "Reader"
@@ -101,7 +102,7 @@ def test_delete_account_removes_avatar_files(
     assert default_storage.exists(f"{prefix}-96.webp")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_account(member=member)
+        member_services.delete_account(member=member)
 
     assert not default_storage.exists(f"{prefix}-96.webp")
     member.refresh_from_db()

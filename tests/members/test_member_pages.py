@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts import services
-from accounts.selectors import last_seen_label
+from forum.members import services as member_services
+from forum.members.selectors import last_seen_label
 from forum.posts import services as post_services
 from tests import factories
 
@@ -87,7 +88,7 @@ def test_members_list_pages_by_fifty_and_keeps_the_order_in_links(client, db):
 
 
 def test_members_list_hides_deleted_and_inactive_members(client, crew):
-    services.delete_account(member=crew[0])
+    member_services.delete_account(member=crew[0])
     User.objects.filter(pk=crew[1].pk).update(is_active=False)
 
     page = client.get("/members/").content.decode()
@@ -161,7 +162,7 @@ def test_profile_with_stale_slug_redirects_permanently(client, member):
 
 
 def test_profile_of_deleted_member_is_gone(client, member):
-    services.delete_account(member=member)
+    member_services.delete_account(member=member)
     member.refresh_from_db()
 
     assert client.get(member.get_absolute_url()).status_code == 404

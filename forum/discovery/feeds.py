@@ -12,13 +12,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.html import escape
 
-from forum.permissions import (
-    get_node_for_user_or_404,
-    get_thread_for_user_or_404,
-    visible_node_ids,
-)
+from forum.policy import visible_node_ids
+from forum.posts.models import Post
 from forum.threads.models import Node, Thread
 from forum.threads.reading import descendant_ids
+from forum.threads.selectors import get_node_for_user_or_404, get_thread_for_user_or_404
 
 FEED_ITEMS = 20
 
@@ -117,8 +115,6 @@ class ForumFeed(_ForumFeedBase):
         return obj.link + "index.rss"
 
     def items(self, obj: FeedSource) -> list[FeedItem]:
-        from forum.posts.models import Post  # posts sits above threads
-
         node_ids = set(visible_node_ids(obj.user))
         if obj.node is not None:
             node_ids &= set(descendant_ids(obj.node))
@@ -163,8 +159,6 @@ class ThreadFeed(_ForumFeedBase):
         )
 
     def items(self, obj: FeedSource) -> list[FeedItem]:
-        from forum.posts.models import Post  # posts sits above threads
-
         thread = obj.thread
         posts = list(
             Post.objects.visible()

@@ -1,4 +1,5 @@
-"""The permission table behind forum/permissions.py, loaded once and shared.
+"""The permission table behind the policy questions (forum/policy/rules.py),
+loaded once and shared.
 
 Everything a "may this member ...?" question needs that lives in rows — each role's
 rights in each node (inheritance resolved), who moderates where, who is banned — is
@@ -9,8 +10,10 @@ one small `Snapshot`. It is built with four queries and kept:
 - in this process for LOCAL_SECONDS, so a normal page asks no query at all for it
   (the version is re-read from the shared cache after that).
 
-Every write that changes one of those rows calls `bump_version()`: the admin when a
-permission or moderator is saved, the ban and warning services. A node created since
+The rows belong to forum.moderation, which registers the function that reads them
+(`register_loader`). Every write that changes one of those rows calls
+`bump_version()`: the admin when a permission, moderator or node is saved, the ban
+and warning services. A node created since
 the snapshot was built is resolved through its parent; when the board has private
 nodes or forum moderators, meeting such a node rebuilds the snapshot once.
 """
@@ -105,80 +108,22 @@ class Snapshot:
         return ban
 
 
+# Who builds a snapshot from rows: the app that owns the rows (forum.moderation
+# registers it in its AppConfig.ready()). Without one, every node has the defaults,
+# nobody moderates and nobody is banned.
+_loader = None
+
+
+def register_loader(loader) -> None:
+    """`loader(version) -> Snapshot`, called when no fresh snapshot is held."""
+    global _loader
+    _loader = loader
+
+
 def build_snapshot(version: int) -> Snapshot:
-    from forum.moderation.models import Ban, ForumPermission, Moderator
-    from forum.threads.models import Node
-
-    parents = dict(Node.objects.values_list("pk", "parent_id"))
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in parents.items():
-        children.setdefault(parent_id, []).append(pk)
-
-    explicit: dict[str, dict[int, Perms]] = {role: {} for role in DEFAULTS}
-    for row in ForumPermission.objects.all():
-        explicit[row.role][row.node_id] = Perms(
-            row.can_view,
-            row.can_start_threads,
-            row.can_reply,
-            row.can_react,
-            row.can_upload,
-        )
-
-    tables: dict[str, dict[int, Perms]] = {}
-    restricted = False
-    for role, default in DEFAULTS.items():
-        resolved: dict[int, Perms] = {}
-        stack = [(pk, default) for pk in children.get(None, [])]
-        seen = set()
-        while stack:  # top-down: a node without a row takes its parent's rights
-            pk, inherited = stack.pop()
-            if pk in seen:
-                continue
-            seen.add(pk)
-            mine = explicit[role].get(pk, inherited)
-            resolved[pk] = mine
-            restricted = restricted or mine != default
-            stack.extend((child, mine) for child in children.get(pk, []))
-        tables[role] = resolved
-
-    moderators: dict[int, object] = {}
-    for user_id, node_id in Moderator.objects.values_list("user_id", "node_id"):
-        if node_id is None:
-            moderators[user_id] = EVERYWHERE
-            continue
-        if moderators.get(user_id) == EVERYWHERE:
-            continue
-        covered = set(moderators.get(user_id, ()))
-        stack = [node_id]
-        while stack:
-            pk = stack.pop()
-            if pk not in covered:
-                covered.add(pk)
-                stack.extend(children.get(pk, []))
-        moderators[user_id] = frozenset(covered)
-
-    now = timezone.now()
-    bans: dict[int, BanInfo] = {}
-    active = Ban.objects.filter(lifted_at__isnull=True).exclude(expires_at__lte=now)
-    for member_id, reason, expires_at in active.order_by("created_at").values_list(
-        "member_id", "reason", "expires_at"
-    ):
-        current = bans.get(member_id)
-        # Of several bans the one lasting longest wins (None: permanent).
-        if current is None or (
-            current.expires_at is not None
-            and (expires_at is None or expires_at > current.expires_at)
-        ):
-            bans[member_id] = BanInfo(reason, expires_at)
-
-    return Snapshot(
-        version=version,
-        parents=parents,
-        tables=tables,
-        moderators=moderators,
-        bans=bans,
-        restricted=restricted,
-    )
+    if _loader is None:
+        return Snapshot(version=version)
+    return _loader(version)
 
 
 class _Memo:

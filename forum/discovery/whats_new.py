@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from forum import permissions
+from forum import policy
 from forum.core.pagination import PageNav, page_nav
+from forum.discovery.seo import plain_excerpt
+from forum.posts.models import Post
 from forum.threads.models import Thread
 from forum.threads.reading import read_horizon, unread_threads, with_unread
 
@@ -43,7 +45,7 @@ def _paged(qs, page: int) -> tuple[list, PageNav, int]:
 def _threads(user):
     return (
         Thread.objects.visible()
-        .filter(node_id__in=permissions.visible_node_ids(user))
+        .filter(node_id__in=policy.visible_node_ids(user))
         .select_related("node", "starter", "last_poster")
     )
 
@@ -54,7 +56,7 @@ def new_posts(user, page: int) -> WhatsNewPage:
     if user.is_authenticated:
         threads = (
             unread_threads(user)
-            .filter(node_id__in=permissions.visible_node_ids(user))
+            .filter(node_id__in=policy.visible_node_ids(user))
             .select_related("node", "starter", "last_poster")
         )
     else:
@@ -83,14 +85,12 @@ def new_threads(user, page: int) -> WhatsNewPage:
 
 def latest_activity(user, page: int) -> WhatsNewPage:
     """The latest visible posts anywhere the viewer may look, with excerpts."""
-    from forum.posts.models import Post  # posts sits above threads
-    from forum.threads.seo import plain_excerpt
 
     posts = (
         Post.objects.visible()
         .filter(
             thread__is_deleted=False,
-            thread__node_id__in=permissions.visible_node_ids(user),
+            thread__node_id__in=policy.visible_node_ids(user),
         )
         .select_related("thread", "thread__node", "author")
         .order_by("-created_at", "-id")

@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from forum.core import pagecache
-from forum.permissions import can_view_node
-from forum.threads.models import Node, SidebarWidget, Thread, slug_kwargs
+from forum.discovery.models import SidebarWidget
+from forum.policy import can_view_node
+from forum.threads.models import Node, Thread, slug_kwargs
 
 POSITIONS = {
     "index": "show_on_index",

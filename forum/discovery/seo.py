@@ -11,14 +11,14 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import FieldError
-from django.db.models import OuterRef, Subquery
+from django.core.files.storage import default_storage
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from forum.posts import extensions
+from forum.posts.models import Post
 from forum.threads.models import Thread
 
 DESCRIPTION_LENGTH = 200
@@ -48,56 +48,22 @@ def _describe(body_html: str) -> str:
     return plain_excerpt(body_html, drop_urls=True)
 
 
-def _news_links():
-    """The news app's post-to-article links, if that app has its models."""
-    try:
-        return apps.get_model("news", "PostArticle")
-    except LookupError:
-        return None
-
-
-def _image_subquery(links, post_ref):
-    quote_model = links._meta.get_field("quote").related_model
-    shown = getattr(quote_model, "SHOWN_STATUSES", None)
-    qs = links.objects.filter(post_id=post_ref).exclude(quote__image="")
-    if shown:
-        qs = qs.filter(quote__status__in=shown)
-    return qs.order_by("position").values("quote__image")
-
-
 def _image_url(name: str | None) -> str:
-    if not name:
-        return ""
-    from django.core.files.storage import default_storage
-
-    return default_storage.url(name)
+    return default_storage.url(name) if name else ""
 
 
 def _load(thread: Thread, first_post) -> tuple[str, str]:
-    from forum.posts.models import Post
-
-    links = _news_links()
-    if first_post is not None:
-        image = None
-        if links is not None:
-            try:
-                image = _image_subquery(links, first_post.pk).first()
-            except FieldError:
-                image = None
-            image = image["quote__image"] if image else None
-        return _describe(first_post.body_html), _image_url(image)
-    posts = Post.objects.visible().filter(pk=thread.first_post_id)
-    if links is not None:
-        try:
-            posts = posts.annotate(
-                news_image=Subquery(_image_subquery(links, OuterRef("pk"))[:1])
-            )
-        except FieldError:
-            pass
-    post = posts.only("body_html").first()
-    if post is None:
-        return "", ""
-    return _describe(post.body_html), _image_url(getattr(post, "news_image", ""))
+    if first_post is None:
+        first_post = (
+            Post.objects.visible()
+            .filter(pk=thread.first_post_id)
+            .only("pk", "body_html")
+            .first()
+        )
+        if first_post is None:
+            return "", ""
+    image = extensions.post_pictures([first_post]).get(first_post.pk)
+    return _describe(first_post.body_html), _image_url(image)
 
 
 def thread_summary(thread: Thread, *, first_post=None) -> ThreadSummary:

@@ -1,123 +1,15 @@
-"""The moderation admin: permissions and moderators (saving either refreshes the
-permission snapshot), the moderator log with undo, reports, the approval queue,
-warnings and bans. Writes go through the services, so counters and the log stay
-right."""
+"""Reports, the approval queue, bans and warnings: writes go through the
+services, so counters and the log stay right."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from forum.core import pagecache
-from forum.moderation import policy
 from forum.moderation.models import (
-    Alert,
     Ban,
-    ForumPermission,
     MemberWarning,
-    Moderator,
-    ModeratorLog,
     PendingPost,
     Report,
 )
 from forum.moderation.services import community, content
-from forum.moderation.services.structure import ModerationRefused
-from forum.moderation.services.undo import undo_entry
-
-
-class PolicyAdmin(admin.ModelAdmin):
-    """Any change here changes who may see or do what: refresh the snapshot and
-    drop every cached guest page."""
-
-    def _changed(self):
-        policy.bump_version()
-        pagecache.invalidate("site")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        self._changed()
-
-
-@admin.register(ForumPermission)
-class ForumPermissionAdmin(PolicyAdmin):
-    list_display = [
-        "node",
-        "role",
-        "can_view",
-        "can_start_threads",
-        "can_reply",
-        "can_react",
-        "can_upload",
-    ]
-    list_editable = [
-        "can_view",
-        "can_start_threads",
-        "can_reply",
-        "can_react",
-        "can_upload",
-    ]
-    list_filter = ["role", "node"]
-    help_texts = "A node without a row for a role takes its parent's settings."
-
-
-@admin.register(Moderator)
-class ModeratorAdmin(PolicyAdmin):
-    list_display = ["user", "node", "created_at"]
-    raw_id_fields = ["user"]
-    list_filter = ["node"]
-
-
-@admin.action(description="Undo the selected actions")
-def undo_entries(modeladmin, request, queryset):
-    done = 0
-    for entry in queryset.order_by("-created_at", "-id"):
-        try:
-            undo_entry(actor=request.user, entry=entry)
-        except ModerationRefused as refusal:
-            modeladmin.message_user(
-                request, f"{entry}: {refusal}", level=messages.WARNING
-            )
-        else:
-            done += 1
-    modeladmin.message_user(request, f"{done} actions undone.")
-
-
-@admin.register(ModeratorLog)
-class ModeratorLogAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "actor_name",
-        "action",
-        "target_type",
-        "target_label",
-        "reason",
-        "undone_at",
-    ]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor_name", "target_label", "reason"]
-    date_hierarchy = "created_at"
-    actions = [undo_entries]
-    list_per_page = 50
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 def _handle(modeladmin, request, queryset, resolved: bool):
@@ -262,9 +154,3 @@ class MemberWarningAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
-    list_display = ["user", "text", "created_at", "read_at"]
-    raw_id_fields = ["user"]

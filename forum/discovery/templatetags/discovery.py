@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from forum.discovery.seo import thread_summary
+from forum.discovery.widgets import sidebar_widgets as load
 from forum.threads.models import make_slug, slug_kwargs
 
 register = template.Library()
@@ -38,7 +40,6 @@ def canonical_url(context):
 def sidebar_widgets(context, position: str):
     """The sidebar blocks for this page; asked once per request and position (the
     page class and the sidebar itself both need them)."""
-    from forum.threads.widgets import sidebar_widgets as load
 
     request = context.get("request")
     if request is None:
@@ -52,7 +53,7 @@ def sidebar_widgets(context, position: str):
 @register.filter
 def unread_url(thread) -> str:
     """Where "jump to the first unread post" goes for this thread."""
-    return reverse("threads:unread", kwargs=slug_kwargs(thread.slug, thread.pk))
+    return reverse("discovery:unread", kwargs=slug_kwargs(thread.slug, thread.pk))
 
 
 def _json_ld(data: dict) -> str:
@@ -67,7 +68,6 @@ def _json_ld(data: dict) -> str:
 def thread_meta(context, thread, page=None):
     """Open Graph tags and a schema.org DiscussionForumPosting for a thread page:
     title, the first post's opening words, the first quoted article's picture."""
-    from forum.threads.seo import thread_summary
 
     request = context.get("request")
     if request is None:

@@ -1,8 +1,12 @@
-"""The one policy module: every "may this member do that?" is answered here.
+"""The policy questions: every "may this member do that?" is answered here.
 
 Views ask intent-named questions (`can_reply(user, thread)`) and hand the template
-booleans. Fetch-and-authorize helpers (`get_thread_for_user_or_404`) make a thread you
-may not see a 404, so its existence leaks nothing.
+booleans. The questions read only the objects they are given (a Node, Thread or
+Post, or anything with the same attributes) and the cached snapshot: no model is
+imported here, so every app may ask. The fetch-and-authorize helpers built on them
+live with their models (`forum.threads.selectors.get_thread_for_user_or_404`,
+`forum.posts.selectors.get_post_for_user_or_404`): a thread you may not see is a
+404, so its existence leaks nothing.
 
 Roles, lowest first:
 - guests, registered members whose e-mail is not confirmed ("unverified"), members:
@@ -13,22 +17,19 @@ Roles, lowest first:
 - administrators (staff accounts): moderators of everything, plus the admin.
 A banned member reads like a member but may not post, react, report or edit.
 
-The rows behind these answers are one cached snapshot (forum/moderation/policy.py),
+The rows behind these answers are one cached snapshot (forum/policy/snapshot.py),
 remembered on the user object for the request: asking for every post on a page costs
 no query.
 """
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
 
-# Imported here, not per call: a page asks for the snapshot a hundred times and
-# more. The policy module imports nothing of the forum's at load time.
-from forum.moderation import policy
+from accounts.selectors import has_verified_email
+from forum.policy import snapshot as policy
 
 # A thread whose opening post waits for approval is kept out of its forum as a
 # soft-deleted thread with this reason and no deleting moderator; its starter and
@@ -61,8 +62,6 @@ def _may_view_by_role(user, node) -> bool:
     member = snapshot.perms("member", node).view
     if member == snapshot.perms("unverified", node).view:
         return member  # no need to ask whether the e-mail is confirmed
-    from accounts.selectors import has_verified_email
-
     return member if has_verified_email(user) else not member
 
 
@@ -109,10 +108,8 @@ def moderated_node_ids(user) -> set[int] | None:
     """The nodes a moderator moderates; None for everywhere (staff, global)."""
     if is_global_moderator(user):
         return None
-    from forum.moderation.policy import EVERYWHERE
-
     nodes = _snapshot(user).moderators.get(getattr(user, "pk", None), frozenset())
-    return None if nodes == EVERYWHERE else set(nodes)
+    return None if nodes == policy.EVERYWHERE else set(nodes)
 
 
 def active_ban(user):
@@ -150,12 +147,10 @@ def can_view_node(user, node) -> bool:
 def visible_node_ids(user) -> set[int]:
     """Every node this member may see: search, feeds and lists filter with it
     (`thread__node_id__in=visible_node_ids(user)`)."""
-    from forum.moderation.policy import NodeRef
-
     return {
         pk
         for pk, parent_id in _snapshot(user).parents.items()
-        if can_view_node(user, NodeRef(pk, parent_id))
+        if can_view_node(user, policy.NodeRef(pk, parent_id))
     }
 
 
@@ -212,8 +207,6 @@ def can_post(user) -> bool:
     per request: the answer is remembered on the user object)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    from accounts.selectors import has_verified_email
-
     return has_verified_email(user)
 
 
@@ -363,50 +356,6 @@ def can_view_log_entry(user, entry) -> bool:
     return bool(nodes) and entry.node_id in nodes
 
 
-# --- the approval queue ---------------------------------------------------------
-
-_LINK = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)|\[url\b|\[img\b")
-
-
-def count_links(body: str) -> int:
-    return len(_LINK.findall(body or ""))
-
-
-def _approved_posts(user, enough: int) -> int:
-    if getattr(user, "message_count", 0) >= enough:
-        return enough
-    from forum.posts.models import Post
-
-    return (
-        Post.objects.filter(author_id=user.pk, is_approved=True, is_deleted=False)
-        .values("pk")[:enough]
-        .count()
-    )
-
-
-def must_approve(user, *, body: str, node=None) -> bool:
-    """Whether a new post waits in the approval queue: a member with fewer than
-    FORUM_APPROVAL_POSTS approved posts, or a new member (under
-    FORUM_NEW_MEMBER_POSTS) whose post has more than FORUM_APPROVAL_MAX_LINKS
-    links (None: no link rule). Moderators of the node never wait."""
-    needed = getattr(settings, "FORUM_APPROVAL_POSTS", 3)
-    max_links = getattr(settings, "FORUM_APPROVAL_MAX_LINKS", 2)
-    new_member = getattr(settings, "FORUM_NEW_MEMBER_POSTS", 5)
-    enough = max(needed, new_member if max_links is not None else 0)
-    if enough <= 0 or getattr(user, "message_count", 0) >= enough:
-        return False
-    if can_moderate(user, node):
-        return False
-    approved = _approved_posts(user, enough)
-    if approved < needed:
-        return True
-    return bool(
-        max_links is not None
-        and approved < new_member
-        and count_links(body) > max_links
-    )
-
-
 # --- refusing -------------------------------------------------------------------
 
 
@@ -421,63 +370,6 @@ def require_may_write(user) -> None:
         raise PermissionDenied(ban_message(user))
 
 
-def get_node_for_user_or_404(user, pk: int):
-    from forum.threads.models import Node
-
-    node = Node.objects.filter(pk=pk).first()
-    if node is None or not can_view_node(user, node):
-        raise Http404("No such forum.")
-    return node
-
-
-class ThreadMerged(Http404):
-    """The thread was merged into another: a 404 that BanMiddleware (or any
-    handler that knows it) turns into a permanent redirect to `url`."""
-
-    def __init__(self, url: str):
-        super().__init__("This thread was merged into another.")
-        self.url = url
-
-
-def _merged_into(user, pk: int):
-    from forum.moderation.models import ThreadRedirect
-
-    moved = ThreadRedirect.objects.select_related("target__node").filter(
-        old_thread_id=pk
-    )
-    found = moved.first()
-    if found is not None and can_view_thread(user, found.target):
-        return ThreadMerged(found.target.get_absolute_url())
-    return Http404("No such thread.")
-
-
-def get_thread_for_user_or_404(user, pk: int, *, queryset=None):
-    from forum.threads.models import Thread
-
-    qs = queryset if queryset is not None else Thread.objects.select_related("node")
-    # Not .first(): ordering a lookup by primary key costs a quarter of it.
-    return authorize_thread(user, pk, next(iter(qs.filter(pk=pk)[:1]), None))
-
-
-def authorize_thread(user, pk: int, thread):
-    """The thread `pk` (None if there is no such row) if the member may see it;
-    else a 404, or a redirect when it was merged into one they may see."""
-    if thread is None:
-        raise _merged_into(user, pk)
-    if not can_view_thread(user, thread):
-        raise Http404("No such thread.")
-    return thread
-
-
-def get_post_for_user_or_404(user, pk: int):
-    from forum.posts.models import Post
-
-    post = Post.objects.select_related("thread", "thread__node").filter(pk=pk).first()
-    if post is None or not can_view_post(user, post):
-        raise Http404("No such post.")
-    return post
-
-
 # --- members (accounts/) ---
 def can_view_profile(viewer, member) -> bool:
     """Anyone may see an active member; a banned (inactive) one only staff; an
@@ -485,15 +377,6 @@ def can_view_profile(viewer, member) -> bool:
     if member.is_deleted_member:
         return False
     return member.is_active or is_staff(viewer)
-
-
-def get_member_for_user_or_404(viewer, pk: int):
-    from django.contrib.auth import get_user_model
-
-    member = get_user_model().objects.filter(pk=pk).first()
-    if member is None or not can_view_profile(viewer, member):
-        raise Http404("No such member.")
-    return member
 
 
 # --- end members ---

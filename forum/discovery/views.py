@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
-from forum.permissions import get_node_for_user_or_404, get_thread_for_user_or_404
-from forum.threads import reading, whats_new
+from forum.discovery import reading, whats_new
+from forum.threads import reading as read_state
+from forum.threads.selectors import get_node_for_user_or_404, get_thread_for_user_or_404
 
 TABS = [
-    ("posts", "New posts", "threads:whats_new_posts"),
-    ("threads", "New threads", "threads:whats_new_threads"),
-    ("activity", "Latest activity", "threads:whats_new_activity"),
+    ("posts", "New posts", "discovery:whats_new_posts"),
+    ("threads", "New threads", "discovery:whats_new_threads"),
+    ("activity", "Latest activity", "discovery:whats_new_activity"),
 ]
 
 
@@ -34,25 +35,25 @@ def _render_whats_new(request, data, canonical_name: str):
 def whats_new_index(request):
     """The "What's new" tab a reader wants first: the new posts."""
     data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "threads:whats_new_posts")
+    return _render_whats_new(request, data, "discovery:whats_new_posts")
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_posts(request):
     data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "threads:whats_new_posts")
+    return _render_whats_new(request, data, "discovery:whats_new_posts")
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_threads(request):
     data = whats_new.new_threads(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "threads:whats_new_threads")
+    return _render_whats_new(request, data, "discovery:whats_new_threads")
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_activity(request):
     data = whats_new.latest_activity(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "threads:whats_new_activity")
+    return _render_whats_new(request, data, "discovery:whats_new_activity")
 
 
 def jump_to_unread(request, pk: int, slug: str = ""):
@@ -69,7 +70,7 @@ def jump_to_unread(request, pk: int, slug: str = ""):
 @require_POST
 def mark_forum_read(request, pk: int, slug: str = ""):
     node = get_node_for_user_or_404(request.user, pk)
-    reading.mark_node_read(user=request.user, node=node)
+    read_state.mark_node_read(user=request.user, node=node)
     messages.success(request, f"{node.title} has been marked as read.")
     return redirect(node.get_absolute_url())
 
@@ -77,6 +78,6 @@ def mark_forum_read(request, pk: int, slug: str = ""):
 @login_required
 @require_POST
 def mark_all_read(request):
-    reading.mark_all_read(user=request.user)
+    read_state.mark_all_read(user=request.user)
     messages.success(request, "All forums have been marked as read.")
     return redirect("threads:index")

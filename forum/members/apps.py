@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "forum.members"
+    label = "members"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,45 @@
+"""Member pages: a profile, the members list, and deleting one's own account."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from accounts.forms import DeleteAccountForm
+from forum.core.pagination import parse_page
+from forum.members import selectors, services
+from forum.members.selectors import get_member_for_user_or_404
+
+
+def profile(request, pk: int, slug: str = ""):
+    member = get_member_for_user_or_404(request.user, pk)
+    if slug != member.slug:
+        return redirect(member.get_absolute_url(), permanent=True)
+    page = selectors.profile_page(
+        request.user, member, parse_page(request.GET.get("page"))
+    )
+    return render(request, "members/profile.html", {"page": page, "member": member})
+
+
+def members(request):
+    page = selectors.members_page(
+        order=request.GET.get("order", ""),
+        query=request.GET.get("q", ""),
+        page=parse_page(request.GET.get("page")),
+    )
+    return render(request, "members/members.html", {"page": page})
+
+
+@login_required
+def account_delete(request):
+    member = request.user
+    posted = request.method == "POST"
+    form = DeleteAccountForm(request.POST if posted else None, member=member)
+    if posted and form.is_valid():
+        services.delete_account(member=member)
+        logout(request)
+        messages.success(
+            request, "Your account has been deleted. Your posts remain, unsigned."
+        )
+        return redirect("threads:index")
+    return render(request, "accounts/settings_delete.html", {"form": form})

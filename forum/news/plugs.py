@@ -1,0 +1,56 @@
+"""How news plugs into the apps below it (called from NewsConfig.ready()):
+
+- a post's body shows article cards in place of `[NEWS=id]` and of article links
+  alone on their line (forum.posts.extensions body add-on);
+- every post written or edited records the articles it embeds and queues their
+  fetching on commit (a write hook);
+- the new-thread form warns when its article is already being discussed (a form
+  part);
+- a thread's link preview shows its first article's picture (a post picture).
+"""
+
+from forum.news.embeds import swap_cards
+from forum.news.models import NewsQuote, PostArticle
+from forum.news.selectors import already_discussed, news_for_posts
+from forum.news.services import attach_articles
+from forum.posts import extensions
+
+
+def _pictures(posts: list) -> dict[int, str]:
+    """The first shown article picture of each post (a thread's link preview
+    asks for its first post's alone)."""
+    ids = [post.pk for post in posts]
+    links = (
+        PostArticle.objects.filter(
+            **({"post_id": ids[0]} if len(ids) == 1 else {"post_id__in": ids}),
+            quote__status__in=NewsQuote.SHOWN_STATUSES,
+        )
+        .exclude(quote__image="")
+        .order_by("post_id", "position")
+        .values_list("post_id", "quote__image")
+    )
+    found: dict[int, str] = {}
+    for post_id, image in links:
+        found.setdefault(post_id, image)
+    return found
+
+
+def install() -> None:
+    extensions.register_body_addon(
+        extensions.BodyAddon(
+            name="news",
+            collect=news_for_posts,
+            apply=swap_cards,
+            per_viewer=lambda news: bool(news and news.per_viewer),
+        )
+    )
+    extensions.register_write_hook("news", attach_articles)
+    extensions.register_thread_form_part(
+        extensions.ThreadFormPart(
+            name="news",
+            template="news/_discussed_box.html",
+            context_name="discussions",
+            check=already_discussed,
+        )
+    )
+    extensions.register_post_picture("news", _pictures)

@@ -28,14 +28,17 @@ run: venv
 
 # Browser tests drive Chromium: the machine's own if there is one, otherwise
 # Playwright's build (downloaded on first use, where the network allows).
-test: venv
+test: lint
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
 	  || command -v google-chrome >/dev/null 2>&1 || $(BIN)/python -m playwright install chromium
 	$(BIN)/python -m pytest
 
+# Style, and the architecture: the import contract in pyproject.toml fails the
+# build when a lower layer imports a higher one (docs/architecture.md).
 lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 worker: venv
 	DEBUG=1 $(BIN)/python manage.py db_worker

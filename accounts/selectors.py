@@ -1,8 +1,8 @@
-"""Reads for member pages: the profile, the members list, and e-mail verification."""
+"""Reads about an account: whether its e-mail address is confirmed.
 
-from django.contrib.auth import get_user_model
-
-User = get_user_model()
+Importable while models load (the policy questions ask it; model modules import
+those): nothing here touches a model at import time.
+"""
 
 
 def has_verified_email(user) -> bool:

@@ -1,9 +1,6 @@
 """Jumping to the first post a member has not read (the read state itself is
 forum.threads.reading)."""
 
-from django.db.models import Q
-
-from forum.policy import can_moderate
 from forum.posts.models import Post
 from forum.threads.models import NodeRead, Thread, ThreadRead
 from forum.threads.reading import read_horizon
@@ -13,13 +10,7 @@ def first_unread_post(user, thread: Thread):
     """The first post of the thread this member has not read, or the last post
     when everything is read; None when the viewer sees no post. For guests, the
     first post. `thread.node` should be loaded."""
-    posts = Post.objects.filter(thread=thread)
-    if not can_moderate(user, thread.node):
-        posts = posts.filter(is_deleted=False)
-        if user.is_authenticated:
-            posts = posts.filter(Q(is_approved=True) | Q(author=user))
-        else:
-            posts = posts.filter(is_approved=True)
+    posts = Post.objects.filter(thread=thread).visible_to(user, thread=thread)
     posts = posts.only("pk", "position", "thread_id")
     if not user.is_authenticated:
         post = posts.order_by("position").first()

@@ -87,11 +87,7 @@ def latest_activity(user, page: int) -> WhatsNewPage:
     """The latest visible posts anywhere the viewer may look, with excerpts."""
 
     posts = (
-        Post.objects.visible()
-        .filter(
-            thread__is_deleted=False,
-            thread__node_id__in=policy.visible_node_ids(user),
-        )
+        Post.objects.listed_for(user)
         .select_related("thread", "thread__node", "author")
         .order_by("-created_at", "-id")
     )

@@ -20,7 +20,7 @@ from accounts.titles import title_for, title_ladder
 from accounts.validators import MAX_LENGTH as USERNAME_MAX_LENGTH
 from accounts.validators import normalize_username
 from forum.core.pagination import PageNav, page_nav
-from forum.policy import can_view_profile, visible_node_ids
+from forum.policy import can_view_profile
 from forum.posts.models import Post
 from forum.threads.models import Thread
 
@@ -85,11 +85,7 @@ class ProfilePage:
 
 
 def _visible_posts(viewer, member):
-    return Post.objects.visible().filter(
-        author=member,
-        thread__is_deleted=False,
-        thread__node_id__in=visible_node_ids(viewer),  # no private-forum posts
-    )
+    return Post.objects.listed_for(viewer).filter(author=member)
 
 
 def profile_page(viewer, member, page: int) -> ProfilePage:

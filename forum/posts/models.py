@@ -4,12 +4,56 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+
+from forum import policy
+from forum.threads.models import thread_visibility
+
+
+def post_visibility(user, *, thread=None) -> Q:
+    """The posts this viewer may see, as a filter: forum.policy.can_view_post for
+    a whole queryset (the oracle test holds them to each other). Given the thread
+    (already authorized for the viewer: a thread page), only the posts' own part."""
+    shown = Q(is_deleted=False) & _approved_or_own(user)  # what members see
+    if thread is not None:
+        return Q() if policy.can_moderate(user, thread.node) else shown
+    moderated = policy.moderated_node_ids(user)  # moderators see everything there
+    if moderated is None:
+        shown = Q()
+    elif moderated:
+        shown |= Q(thread__node_id__in=moderated)
+    return thread_visibility(user, prefix="thread__") & shown
+
+
+def _approved_or_own(user) -> Q:
+    if user.is_authenticated:
+        return Q(is_approved=True) | Q(author_id=user.pk)
+    return Q(is_approved=True)
 
 
 class PostQuerySet(models.QuerySet):
     def visible(self):
+        """Posts everyone may see: not deleted, approved (their thread and forum
+        are the caller's to check)."""
         return self.filter(is_deleted=False, is_approved=True)
+
+    def listed_for(self, user, *, node_ids=None):
+        """Posts the lists show this viewer (search, What's new, profiles): those
+        everyone may see, in threads not deleted, in forums the viewer may see
+        (and among `node_ids`, when given). Hidden posts a moderator or their
+        author may open are not listed."""
+        nodes = set(policy.visible_node_ids(user))
+        if node_ids is not None:
+            nodes &= set(node_ids)
+        return self.visible().filter(
+            thread__is_deleted=False, thread__node_id__in=nodes
+        )
+
+    def visible_to(self, user, *, thread=None):
+        """The posts this viewer may see (forum.policy.can_view_post); within
+        one thread the viewer may see, pass it (fewer joins)."""
+        return self.filter(post_visibility(user, thread=thread))
 
     def in_thread(self, thread):
         return self.filter(thread=thread)

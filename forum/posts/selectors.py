@@ -81,17 +81,14 @@ def thread_posts(user, thread: Thread, page: int):
     """The posts on one page: an index range on (thread, position), never an OFFSET
     scan, so page 2,500 of a megathread costs what page 1 does. A member's own
     reaction comes with each post (`my_reaction_id`)."""
-    qs = Post.objects.in_thread(thread).on_page(page).select_related("author")
+    qs = (
+        Post.objects.in_thread(thread)
+        .on_page(page)
+        .visible_to(user, thread=thread)
+        .select_related("author")
+    )
     if can_moderate(user, thread.node):
         qs = qs.select_related("deleted_by")  # "Deleted by ..." on deleted posts
-    else:
-        qs = qs.filter(is_deleted=False)
-        if user.is_authenticated:
-            from django.db.models import Q
-
-            qs = qs.filter(Q(is_approved=True) | Q(author=user))
-        else:
-            qs = qs.filter(is_approved=True)
     if user.is_authenticated:  # for reaction_summaries: no query of its own
         mine = Reaction.objects.filter(user=user, post=OuterRef("pk"))
         qs = qs.annotate(my_reaction_id=Subquery(mine.values("reaction_type_id")[:1]))

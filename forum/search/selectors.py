@@ -30,7 +30,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.core.pagination import PageNav, page_nav
-from forum.policy import visible_node_ids
 from forum.posts.models import Post
 from forum.threads.models import Node
 from forum.threads.reading import descendant_ids
@@ -140,15 +139,8 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     module's cached policy)."""
     results = SearchResults(params=params)
     query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-    node_ids = set(visible_node_ids(user))
-    if params.node_id:
-        node = Node(pk=params.node_id)
-        node_ids &= set(descendant_ids(node))
-    posts = Post.objects.visible().filter(
-        thread__is_deleted=False,
-        thread__node_id__in=node_ids,
-        search_vector=query,
-    )
+    node_ids = descendant_ids(Node(pk=params.node_id)) if params.node_id else None
+    posts = Post.objects.listed_for(user, node_ids=node_ids).filter(search_vector=query)
     if params.thread_id:
         posts = posts.filter(thread_id=params.thread_id)
     if params.member:

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from forum import policy
+
 
 def make_slug(text: str) -> str:
     return slugify(text, allow_unicode=True)[:80].strip("-")
@@ -89,9 +91,38 @@ class Node(models.Model):
         return self.kind == self.Kind.CATEGORY
 
 
+def thread_visibility(user, prefix: str = "") -> Q:
+    """The threads this viewer may see, as a filter: forum.policy.can_view_thread
+    for a whole queryset (the oracle test holds them to each other). `prefix`
+    reaches the thread through a relation ("thread__" from a post)."""
+    node = f"{prefix}node_id"
+    in_sight = Q(**{f"{node}__in": policy.visible_node_ids(user)})
+    moderated = policy.moderated_node_ids(user)
+    if moderated is None:  # moderators of every forum see deleted threads too
+        return in_sight
+    shown = Q(**{f"{prefix}is_deleted": False})
+    if moderated:
+        shown |= Q(**{f"{node}__in": moderated})
+    if user.is_authenticated:  # their own new thread, held for approval
+        shown |= Q(
+            **{
+                f"{prefix}is_deleted": True,
+                f"{prefix}deleted_by__isnull": True,
+                f"{prefix}delete_reason": policy.AWAITING_APPROVAL,
+                f"{prefix}starter_id": user.pk,
+            }
+        )
+    return in_sight & shown
+
+
 class ThreadQuerySet(models.QuerySet):
     def visible(self):
+        """Threads everyone may see (in forums they may see): not deleted."""
         return self.filter(is_deleted=False)
+
+    def visible_to(self, user):
+        """The threads this viewer may see (forum.policy.can_view_thread)."""
+        return self.filter(thread_visibility(user))
 
     def in_node(self, node):
         return self.filter(node=node)

@@ -4,11 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forum.core import seo
-from forum.core import views as core_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("-/ceiling", core_views.ceiling, name="ceiling"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("forum.posts.urls")),
@@ -21,6 +19,10 @@ urlpatterns = [
     path("", include("forum.news.urls")),
     path("moderation/", include("forum.moderation.urls")),
 ]
+
+# Read when the URLconf loads: production (DEBUG off) has no development pages.
+if settings.FORUM_DEVTOOLS:
+    urlpatterns.insert(1, path("", include("forum.devtools.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -159,6 +159,9 @@ class Command(BaseCommand):
             SECURE_COOKIES="0",
             SECURE_HSTS_SECONDS="0",
             ALLOWED_HOSTS=bench.HOST,
+            # Production settings leave the development pages out; the ceiling
+            # is one of them.
+            FORUM_DEVTOOLS="1",
             RATE_LIMITS="0",
             FORUM_SEARCH_RATE_LIMIT="0",
             DATABASE_URL=_database_url(database_name),

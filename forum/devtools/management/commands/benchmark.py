@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.urls import reverse
 
-from forum.core import bench
+from forum.devtools import bench
 
 CEILING = "ceiling"
 THREAD_FIRST = "thread page 1"

@@ -61,7 +61,7 @@ def discover_targets() -> list[tuple[str, str | None]]:
 def benchmark_member(username: str | None):
     from django.contrib.auth import get_user_model
 
-    from forum.posts.generate import EMAIL_DOMAIN
+    from forum.devtools.generate import EMAIL_DOMAIN
 
     members = get_user_model().objects.filter(is_active=True)
     if username:

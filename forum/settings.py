@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "forum.discovery",
     "forum.members",
     "forum.search",
+    "forum.devtools",
 ]
 
 MIDDLEWARE = [
@@ -317,5 +318,8 @@ FORUM_WARNING_BAN_POINTS = 10
 FORUM_WARNING_BAN_DAYS = 7
 FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
 FORUM_REPORTS_PER_HOUR = 10
+# The development pages (the benchmark's ceiling view): on in development and tests,
+# off in production unless asked for (the benchmark asks, for its own server).
+FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)
 NEWS_FETCH_ALLOW_LOOPBACK = False
 NEWS_FETCH_TIMEOUT = float(os.environ.get("NEWS_FETCH_TIMEOUT", "10"))

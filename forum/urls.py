@@ -3,12 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from forum.core import views as core_views
 from forum.discovery.urls import seo_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("-/ceiling", core_views.ceiling, name="ceiling"),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.members.urls")),
     path("", include("forum.notifications.urls")),
@@ -20,6 +18,10 @@ urlpatterns = [
     path("moderation/", include("forum.moderation.urls")),
     *seo_urlpatterns,
 ]
+
+# Read when the URLconf loads: production (DEBUG off) has no development pages.
+if settings.FORUM_DEVTOOLS:
+    urlpatterns.insert(1, path("", include("forum.devtools.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

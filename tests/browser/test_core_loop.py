@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from forum.demo import load_demo
+from forum.devtools.demo import load_demo
 from forum.posts import services
 from tests import factories
 from tests.browser.conftest import log_in

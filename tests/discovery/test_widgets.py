@@ -211,7 +211,7 @@ def test_the_sidebar_is_shared_between_page_views_until_a_widget_changes(
 def test_the_demo_board_shows_the_seed_pages_latest_posts_blocks(
     client, db, django_capture_on_commit_callbacks
 ):
-    from forum.demo import SEED_THREAD_TITLE, load_demo
+    from forum.devtools.demo import SEED_THREAD_TITLE, load_demo
     from forum.threads.models import Thread
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from forum.demo import SEED_THREAD_TITLE, load_demo
+from forum.devtools.demo import SEED_THREAD_TITLE, load_demo
 from forum.news.models import NewsQuote
 from forum.threads.models import Thread
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from forum.core.markup import render_bbcode
-from forum.posts.generate import EMAIL_DOMAIN
+from forum.devtools.generate import EMAIL_DOMAIN
 from forum.posts.models import Post, Reaction
 from forum.posts.recount import counter_drift
 from forum.threads.models import Node, Thread

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from forum.demo import SEED_THREAD_TITLE, load_demo
+from forum.devtools.demo import SEED_THREAD_TITLE, load_demo
 from forum.posts.recount import counter_drift
 from forum.threads.models import Node, Thread
 

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from forum.core import bench
+from forum.devtools import bench
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.posts.generate import (
+from forum.devtools.generate import (
     EMAIL_DOMAIN,
     PASSWORD,
     BoardNotEmpty,

@@ -1,149 +1,9 @@
-"""Demo data: the seed thread page's forums, members and thread, plus a lively index.
+"""The demo board's threads: the seed thread, quoting its two articles as cards
+written by hand, and a lively index of other threads, with reactions and views."""
 
-Facts (names, dates, counts, forum names, headlines) come from the captured seed page;
-every sentence of post text here is written fresh for the demo.
-"""
-
-import random
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
-
-DEMO_PASSWORD = "demo"
-ADMIN_PASSWORD = "admin"
-
-STRUCTURE = [
-    (
-        "Pakistan",
-        "News, defence and politics of Pakistan.",
-        [
-            ("Pakistan Defence", "Armed forces, procurement and security policy."),
-            ("Pakistan Affairs", "Politics, economy and society."),
-            ("Pakistan Economy", "Budgets, trade, energy and markets."),
-        ],
-    ),
-    (
-        "World Affairs",
-        "Diplomacy and conflict around the world.",
-        [
-            (
-                "South & Central Asia",
-                "Afghanistan, India, Iran and the Central Asian states.",
-            ),
-            ("Middle East & Africa", "From the Gulf to the Sahel."),
-            ("Europe & Russia", "The EU, NATO, Russia and their neighbours."),
-            ("Americas", "The United States, Canada and Latin America."),
-        ],
-    ),
-    (
-        "Military & Technology",
-        "Hardware, doctrine and the science behind it.",
-        [
-            ("Air Warfare", "Combat aircraft, drones and air defence."),
-            ("Land Forces", "Armour, artillery and infantry."),
-            ("Naval Forces", "Fleets, submarines and maritime strategy."),
-        ],
-    ),
-    (
-        "Community",
-        "The members' lounge.",
-        [
-            ("Members' Club", "Introductions, off-topic chat and celebrations."),
-            ("Site Feedback", "Suggestions and bug reports for the forum."),
-        ],
-    ),
-]
-
-UTC = UTC
-
-# (username, joined, imported messages, imported reaction score, country, location,
-#  custom title)
-SEED_MEMBERS = [
-    (
-        "Windjammer",
-        datetime(2009, 11, 9, 14, 5, tzinfo=UTC),
-        41_319,
-        181,
-        "PK",
-        "United Kingdom",
-        "",
-    ),
-    (
-        "Saleem",
-        datetime(2011, 3, 2, 9, 30, tzinfo=UTC),
-        8_214,
-        1_932,
-        "PK",
-        "Lahore",
-        "",
-    ),
-    (
-        "Desert Hawk",
-        datetime(2012, 6, 18, 20, 0, tzinfo=UTC),
-        2_377,
-        410,
-        "PK",
-        "Rawalpindi",
-        "",
-    ),
-    (
-        "Moscow Watcher",
-        datetime(2010, 1, 25, 11, 45, tzinfo=UTC),
-        5_902,
-        744,
-        "RU",
-        "Kazan",
-        "",
-    ),
-    (
-        "Blue Marlin",
-        datetime(2012, 9, 7, 16, 10, tzinfo=UTC),
-        611,
-        95,
-        "AE",
-        "Dubai",
-        "",
-    ),
-    (
-        "Ayesha R.",
-        datetime(2013, 1, 14, 8, 20, tzinfo=UTC),
-        88,
-        12,
-        "PK",
-        "Karachi",
-        "",
-    ),
-    (
-        "Indus Raider",
-        datetime(2011, 8, 30, 22, 15, tzinfo=UTC),
-        14_020,
-        2_611,
-        "CA",
-        "Toronto",
-        "",
-    ),
-    ("Kashif_K", datetime(2013, 3, 3, 13, 0, tzinfo=UTC), 12, 1, "PK", "Quetta", ""),
-    (
-        "Norah Lindqvist",
-        datetime(2012, 11, 11, 7, 0, tzinfo=UTC),
-        1_240,
-        388,
-        "SE",
-        "Uppsala",
-        "",
-    ),
-    (
-        "Tariq Mehmood",
-        datetime(2010, 5, 5, 5, 5, tzinfo=UTC),
-        3_560,
-        512,
-        "PK",
-        "Peshawar",
-        "Think Tank Analyst",
-    ),
-]
 
 SEED_THREAD_TITLE = "Pakistan - Russia Strategic dialogue"
 SEED_ARTICLE_1 = {
@@ -253,125 +113,12 @@ REPLY_LINES = [
     "Cost overruns will decide this, not the politics.",
 ]
 
-EXTRA_MEMBER_NAMES = [
-    "Falcon Eye",
-    "Sher Khan",
-    "Zarvan",
-    "Hamza_77",
-    "Atlas",
-    "Mariam S.",
-    "Kestrel",
-    "Orion",
-    "Bilal Ahmed",
-    "Nomad",
-    "Sabre",
-    "Raven",
-]
 
-
-def _create_member(
-    User,
-    username,
-    *,
-    joined,
-    imported_messages=0,
-    imported_score=0,
-    country="",
-    location="",
-    custom_title="",
-):
-    from allauth.account.models import EmailAddress
-
-    email = f"{username.lower().replace(' ', '.').replace('_', '.')}@example.com"
-    user = User.objects.create_user(
-        username=username,
-        email=email,
-        password=DEMO_PASSWORD,
-        date_joined=joined,
-    )
-    User.objects.filter(pk=user.pk).update(
-        imported_messages=imported_messages,
-        imported_reaction_score=imported_score,
-        message_count=imported_messages,
-        reaction_score=imported_score,
-        country=country,
-        location=location,
-        custom_title=custom_title,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    user.refresh_from_db()
-    return user
-
-
-def demo_loaded() -> bool:
-    from forum.threads.models import Thread
-
-    return Thread.objects.filter(title=SEED_THREAD_TITLE).exists()
-
-
-@transaction.atomic
-def load_demo(*, log=print) -> None:
-    """Create the demo board. Does nothing when it is already there."""
+def write_threads(rng, forums, members) -> None:
+    """The seed thread and the other topics, every post in time order, so "last
+    post" counters come out right."""
     from forum.posts import services
-    from forum.posts.recount import recount_all
-    from forum.threads.models import Node
 
-    User = get_user_model()
-    if demo_loaded():
-        log("Demo data is already loaded.")
-        return
-    rng = random.Random(2013)
-    if not User.objects.filter(username__iexact="admin").exists():
-        admin = User.objects.create_superuser(
-            username="admin", email="admin@example.com", password=ADMIN_PASSWORD
-        )
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.create(
-            user=admin, email=admin.email, verified=True, primary=True
-        )
-
-    forums = {}
-    for order, (category, description, children) in enumerate(STRUCTURE):
-        cat = Node.objects.create(
-            title=category,
-            description=description,
-            kind=Node.Kind.CATEGORY,
-            display_order=(order + 1) * 10,
-        )
-        for child_order, (title, child_description) in enumerate(children):
-            forums[title] = Node.objects.create(
-                title=title,
-                description=child_description,
-                parent=cat,
-                kind=Node.Kind.FORUM,
-                display_order=(child_order + 1) * 10,
-            )
-
-    members = {}
-    for username, joined, messages, score, country, location, title in SEED_MEMBERS:
-        members[username] = _create_member(
-            User,
-            username,
-            joined=joined,
-            imported_messages=messages,
-            imported_score=score,
-            country=country,
-            location=location,
-            custom_title=title,
-        )
-    for name in EXTRA_MEMBER_NAMES:
-        joined = datetime(2014, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 3000))
-        members[name] = _create_member(
-            User,
-            name,
-            joined=joined,
-            imported_messages=rng.randint(0, 900),
-            imported_score=rng.randint(0, 120),
-            country=rng.choice(["PK", "GB", "US", "TR", "CN", "DE", ""]),
-        )
-
-    # Every post of the demo, in time order, so "last post" counters come out right.
     events = []
     seed_time = SEED_POSTS[0][1]
     events.append((seed_time, "seed", None))
@@ -414,20 +161,9 @@ def load_demo(*, log=print) -> None:
                 enforce_limits=False,
                 at=at,
             )
-    # The seed page's sidebar: "Pakistan Defence / Pakistan Affairs Latest Posts".
-    from forum.discovery.models import SidebarWidget
-    from forum.discovery.widgets import forget_widgets
-
-    for order, title in enumerate(["Pakistan Defence", "Pakistan Affairs"]):
-        SidebarWidget.objects.create(node=forums[title], display_order=(order + 1) * 10)
-    forget_widgets()
-    _add_reactions_and_views(rng, list(members.values()))
-    recount_all()
-    _match_seed_card_facts(User)
-    log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")
 
 
-def _add_reactions_and_views(rng, people) -> None:
+def add_reactions_and_views(rng, people) -> None:
     """Reactions on a share of posts and plausible view counts, so the board looks
     read. Through the reactions service, so every score stays exact."""
     from django.db.models import F
@@ -454,23 +190,6 @@ def _add_reactions_and_views(rng, people) -> None:
     for thread in Thread.objects.all():
         Thread.objects.filter(pk=thread.pk).update(
             view_count=F("reply_count") * rng.randint(12, 40) + rng.randint(20, 90)
-        )
-
-
-def _match_seed_card_facts(User):
-    """The seed page's cards show totals from the member's whole history: carry
-    over what the demo's own posts and reactions do not account for."""
-    from django.db.models import F
-
-    for username, _, messages, score, *_ in SEED_MEMBERS:
-        user = User.objects.get(username=username)
-        here_messages = user.message_count - user.imported_messages
-        here_score = user.reaction_score - user.imported_reaction_score
-        User.objects.filter(pk=user.pk).update(
-            imported_messages=messages - here_messages,
-            imported_reaction_score=score - here_score,
-            message_count=F("message_count") - user.message_count + messages,
-            reaction_score=F("reaction_score") - user.reaction_score + score,
         )
 
 

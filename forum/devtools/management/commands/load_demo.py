@@ -16,7 +16,7 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production. Demo accounts have known "
                 "passwords; pass --force if you really want them here."
             )
-        from forum.demo import ADMIN_PASSWORD, DEMO_PASSWORD, load_demo
+        from forum.devtools.demo import ADMIN_PASSWORD, DEMO_PASSWORD, load_demo
 
         load_demo(log=self.stdout.write)
         self.stdout.write(

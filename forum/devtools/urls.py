@@ -1,0 +1,7 @@
+from django.urls import path
+
+from forum.devtools import views
+
+urlpatterns = [
+    path("-/ceiling", views.ceiling, name="ceiling"),
+]

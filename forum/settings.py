@@ -37,6 +37,15 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A rate limit as "count/seconds" (RATE_LIMIT_SEARCH=20/60); 0 switches it off."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    count, _, seconds = value.partition("/")
+    return int(count), int(seconds or default[1])
+
+
 DEBUG = env_bool("DEBUG", False)
 
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
@@ -174,13 +183,25 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
-ACCOUNT_RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS", True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # The forum's rules: usernames (accounts.adapter.clean_username, which applies
 # accounts.validators) and a sign-up form with a honeypot.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
+
+# Rate limits (forum/core/ratelimit.py): (how many, per how many seconds), for one
+# member or, for guests, one address. RATE_LIMITS=0 switches every limit off,
+# allauth's included (benchmarks); RATE_LIMIT_<ACTION>=count/seconds sets one.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS", True)
+FORUM_RATE_LIMITS_ENABLED = RATE_LIMITS_ENABLED
+FORUM_RATE_LIMITS = {
+    "search": env_rate("RATE_LIMIT_SEARCH", (20, 60)),
+    "react": env_rate("RATE_LIMIT_REACT", (30, 60)),
+    "report": env_rate("RATE_LIMIT_REPORT", (10, 3600)),
+}
+if not RATE_LIMITS_ENABLED:
+    ACCOUNT_RATE_LIMITS = False
 
 # The cache is shared by every process (rate limits and the guest page cache rely on
 # it): PostgreSQL by default, Redis when REDIS_URL is set.
@@ -309,15 +330,11 @@ FORUM_SIDEBAR_CACHE_SECONDS = env_int("FORUM_SIDEBAR_CACHE_SECONDS", 30)
 FORUM_THREAD_META_SECONDS = 600
 FORUM_WHATS_NEW_MAX_ITEMS = 200
 FORUM_SEARCH_MAX_RESULTS = 200
-FORUM_SEARCH_RATE_LIMIT = (
-    env_int("FORUM_SEARCH_RATE_LIMIT", 20) if ACCOUNT_RATE_LIMITS_ENABLED else 0
-)
 FORUM_APPROVAL_POSTS = env_int("FORUM_APPROVAL_POSTS", 3)
 FORUM_APPROVAL_MAX_LINKS = 2  # None switches the link rule off
 FORUM_WARNING_BAN_POINTS = 10
 FORUM_WARNING_BAN_DAYS = 7
 FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
-FORUM_REPORTS_PER_HOUR = 10
 # The development pages (the benchmark's ceiling view): on in development and tests,
 # off in production unless asked for (the benchmark asks, for its own server).
 FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)

@@ -27,17 +27,16 @@ Locking, so that concurrent writers never lose an update and never deadlock:
   transaction, so the sum either includes their work or they apply it after us.
 """
 
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from forum.core import pagecache
+from forum.core import pagecache, ratelimit
 from forum.policy import can_react, react_refusal
 from forum.posts.models import Post, Reaction, ReactionType
 
@@ -67,26 +66,13 @@ class ReactionResult:
 # --- writes ---------------------------------------------------------------------
 
 
-def _current_minute() -> int:
-    return int(time.time() // 60)
-
-
 def check_reaction_rate(user) -> None:
-    """At most FORUM_REACTIONS_PER_MINUTE reactions per member per clock minute,
-    counted in the shared cache so every web process sees the same number."""
-    limit = getattr(settings, "FORUM_REACTIONS_PER_MINUTE", 30)
-    key = f"reactions:rate:{user.pk}:{_current_minute()}"
-    cache.add(key, 0, timeout=120)
+    """The member's reaction budget ("react" in FORUM_RATE_LIMITS), counted in
+    the shared cache so every web process sees the same number."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
-        raise ReactionRateLimited(
-            f"You are reacting too quickly: at most {limit} reactions a minute. "
-            "Please wait a moment and try again."
-        )
+        ratelimit.check("react", key=f"u{user.pk}", noun="reactions")
+    except ratelimit.RateLimited as refusal:
+        raise ReactionRateLimited(str(refusal)) from None
 
 
 # Advisory lock namespace (the first key of the two-key form): "reactions".

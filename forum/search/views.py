@@ -1,38 +1,21 @@
 """The search page: /search/?q=words&node=&thread=&member=&from=&to=&titles_only=1"""
 
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 
-from forum.core.http import client_ip
+from forum.core import ratelimit
 from forum.core.pagination import parse_page
 from forum.search import selectors
 from forum.search.forms import SearchForm
 
-RATE_MESSAGE = (
-    "You have searched a lot in the last minute. Please wait a moment, then try again."
-)
 
-
-def _over_rate_limit(request) -> bool:
-    """Count one search for this member (or address) in the shared cache; True
-    once FORUM_SEARCH_RATE_LIMIT (20) searches were made in the current minute."""
-    limit = getattr(settings, "FORUM_SEARCH_RATE_LIMIT", 20)
-    if limit <= 0:
-        return False
-    who = (
-        f"u{request.user.pk}"
-        if request.user.is_authenticated
-        else f"ip{client_ip(request)}"
-    )
-    key = f"search-rate:{who}:{int(time.time() // 60)}"
-    # get + set rather than add + incr: half the round trips on the database
-    # cache; two racing requests may count once, which a soft limit can afford.
-    count = cache.get(key, 0) + 1
-    cache.set(key, count, timeout=90)
-    return count > limit
+def _refusal(request) -> str:
+    """Count one search for this member (or address); the message when their
+    budget ("search" in FORUM_RATE_LIMITS) is spent."""
+    try:
+        ratelimit.check("search", key=ratelimit.who(request), noun="searches")
+    except ratelimit.RateLimited as refusal:
+        return str(refusal)
+    return ""
 
 
 def search(request):
@@ -42,9 +25,8 @@ def search(request):
         form = SearchForm(initial=request.GET.dict())
     context = {"form": form, "results": None, "refused": ""}
     if form.is_bound and form.is_valid():
-        if _over_rate_limit(request):
-            context["refused"] = RATE_MESSAGE
-        else:
+        context["refused"] = _refusal(request)
+        if not context["refused"]:
             data = form.cleaned_data
             params = selectors.SearchParams(
                 q=data["q"],

@@ -81,7 +81,7 @@ def test_a_rejected_report_says_no_action_was_taken(board, client):
 
 
 def test_reporting_is_rate_limited(board, client, settings):
-    settings.FORUM_REPORTS_PER_HOUR = 2
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "report": (2, 3600)}
     client.force_login(board.other)
     posts = [
         factories.reply(author=board.author, thread=board.thread) for _ in range(3)
@@ -94,7 +94,7 @@ def test_reporting_is_rate_limited(board, client, settings):
     response = client.post(
         reverse("moderation:report", args=[posts[2].pk]), {"reason": "Spam"}
     )
-    assert b"many reports" in response.content
+    assert b"Too many reports: at most 2 an hour." in response.content
 
 
 def test_the_same_member_cannot_report_a_post_twice_while_open(board, client):

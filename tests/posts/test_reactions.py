@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.core import ratelimit
 from forum.posts import reactions, services
 from forum.posts.models import Post, Reaction, ReactionType
 from forum.posts.recount import counter_drift
@@ -294,8 +295,8 @@ def test_retired_reaction_type_is_not_offered_but_can_be_taken_back(
 def test_reacting_too_fast_is_refused_with_a_message(
     settings, monkeypatch, thread, other_member, windjammer, reaction_types
 ):
-    settings.FORUM_REACTIONS_PER_MINUTE = 3
-    monkeypatch.setattr(reactions, "_current_minute", lambda: 28_000_000)
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "react": (3, 60)}
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_680_000_000.0)
     posts = [factories.reply(author=other_member, thread=thread) for _ in range(5)]
     client = client_for(windjammer)
     like = reaction_types["Like"]
@@ -306,8 +307,7 @@ def test_reacting_too_fast_is_refused_with_a_message(
     fetched = post_react(client, posts[4], like, **FETCH)
 
     message = (
-        "You are reacting too quickly: at most 3 reactions a minute. "
-        "Please wait a moment and try again."
+        "Too many reactions: at most 3 a minute. Please wait a moment and try again."
     )
     assert plain.status_code == 302
     assert flash_texts(plain) == [message]
@@ -321,7 +321,7 @@ def test_reacting_too_fast_is_refused_with_a_message(
 def test_rate_limit_allows_thirty_a_minute_by_default(
     monkeypatch, thread, other_member, windjammer, reaction_types
 ):
-    monkeypatch.setattr(reactions, "_current_minute", lambda: 28_000_001)
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_680_000_060.0)
     post = factories.reply(author=other_member, thread=thread)
 
     for _ in range(30):  # on, off, on, off...

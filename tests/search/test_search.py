@@ -281,14 +281,17 @@ def test_a_query_of_only_common_words_is_explained(client, forum_node, member):
 
 def test_search_is_rate_limited_with_a_clear_message(client, forum_node, member):
     post_thread(member, forum_node, "Radar", "Radar news.")
-    with override_settings(FORUM_SEARCH_RATE_LIMIT=2):
+    with override_settings(FORUM_RATE_LIMITS={"search": (2, 60)}):
         for _ in range(2):
             response, _ = search(client, q="radar")
             assert response.status_code == 200
         response, html = search(client, q="radar")
 
     assert response.status_code == 429
-    assert "You have searched a lot in the last minute." in html
+    assert (
+        "Too many searches: at most 2 a minute. Please wait a moment and try again."
+        in html
+    )
     assert results(html) == []
 
 
@@ -297,7 +300,7 @@ def test_the_rate_limit_counts_each_member_apart(
 ):
     post_thread(member, forum_node, "Radar", "Radar news.")
     client.force_login(member)
-    with override_settings(FORUM_SEARCH_RATE_LIMIT=1):
+    with override_settings(FORUM_RATE_LIMITS={"search": (1, 60)}):
         search(client, q="radar")
         client.force_login(other_member)
         response, html = search(client, q="radar")

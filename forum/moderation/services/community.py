@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from forum.core import ratelimit
 from forum.moderation.models import Ban, MemberWarning, Report
 from forum.moderation.services.log import Action, Target, post_label, record
 from forum.moderation.services.structure import ModerationRefused
@@ -28,18 +29,15 @@ class ReportRefused(Exception):
 
 @transaction.atomic
 def report_post(*, reporter, post: Post, reason: str) -> Report:
-    """File a report. At most FORUM_REPORTS_PER_HOUR per member, and one open
-    report per member per post."""
+    """File a report: within the member's budget ("report" in
+    FORUM_RATE_LIMITS), and one open report per member per post."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ReportRefused("Please say what is wrong with this post.")
-    limit = getattr(settings, "FORUM_REPORTS_PER_HOUR", 10)
-    since = timezone.now() - timedelta(hours=1)
-    recent = Report.objects.filter(reporter=reporter, created_at__gte=since).count()
-    if recent >= limit:
-        raise ReportRefused(
-            "You have sent many reports in the last hour; please try again later."
-        )
+    try:
+        ratelimit.check("report", key=f"u{reporter.pk}", noun="reports")
+    except ratelimit.RateLimited as refusal:
+        raise ReportRefused(str(refusal)) from None
     try:
         with transaction.atomic():
             return Report.objects.create(

@@ -163,7 +163,6 @@ class Command(BaseCommand):
             # is one of them.
             FORUM_DEVTOOLS="1",
             RATE_LIMITS="0",
-            FORUM_SEARCH_RATE_LIMIT="0",
             DATABASE_URL=_database_url(database_name),
             # A page cache of its own, so no page of an earlier board is served.
             PAGE_CACHE_DIR=os.path.join(scratch, "pages"),

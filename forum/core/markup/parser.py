@@ -1,0 +1,243 @@
+"""The BBCode lexer and parser: source text to a tree of nodes, in linear time.
+
+Tags are found with one regular expression; container tags become ``Node``s,
+verbatim tags become finished ``Leaf``s, and everything else is
+text.  A tag the parser cannot make sense of (unknown, unbalanced, with a bad
+option) stays in the tree as the literal text the member typed, and the reason
+is collected in ``ParseResult.problems``.  Nothing here recurses over the
+input, so deeply nested tags cannot hit the interpreter's recursion limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from forum.core.markup.tags import (
+    DIGITS_RE,
+    KNOWN_TAGS,
+    LINK_TAGS,
+    VERBATIM,
+    VERBATIM_WITHOUT_OPTION,
+    Leaf,
+    invalid_option_message,
+    render_verbatim,
+    unclosed_message,
+    unquote,
+    validate_option,
+)
+
+# Options stop at an unescaped '[' / ']' or a newline; the double-quoted form
+# allows backslash escapes (quote_tag_for relies on them).  Neither form can
+# run past the next '[', which keeps scanning a run of '[' linear.
+_TAG_RE = re.compile(
+    r"\[(?P<close>/)?(?P<name>\*|[A-Za-z][A-Za-z0-9]{0,19})"
+    r"(?:=(?P<opt>\"(?:[^\"\\\n\[\]]|\\.){0,500}\"|[^\[\]\n]{0,2000}))?\]"
+)
+
+
+class Node:
+    """An opened container tag; ``closed`` says whether it was balanced."""
+
+    __slots__ = ("tag", "data", "raw", "start", "end", "children", "closed")
+
+    def __init__(self, tag: str, data: object, raw: str, start: int) -> None:
+        self.tag = tag
+        self.data = data
+        self.raw = raw
+        self.start = start
+        self.end = start
+        self.children: list[object] = []
+        self.closed = False
+
+
+@dataclass
+class ParseResult:
+    root: Node
+    problems: list[str]
+    news_ids: list[int]
+    # Source spans of quote tags that did not form a quote, for quote_tag_for.
+    stray_quote_spans: list[tuple[int, int]]
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def normalise(source: str) -> str:
+    # Control characters and lone surrogates are never useful in a post and
+    # lone surrogates would break UTF-8 encoding of the page.
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("\ufffd", source)
+
+
+def parse(source: str) -> ParseResult:
+    """Parse BBCode into a tree of Node / Leaf / str, in linear time."""
+    root = Node("", None, "", 0)
+    root.closed = True
+    stack = [root]
+    open_counts: dict[str, int] = {}
+    problems: list[str] = []
+    news_ids: list[int] = []
+    stray_quote_spans: list[tuple[int, int]] = []
+    # For each verbatim tag, a position after which no closing tag exists;
+    # remembering it keeps repeated unclosed [code] tags linear.
+    no_close_from: dict[str, int] = {}
+    close_res: dict[str, re.Pattern[str]] = {}
+
+    def add_text(text: str) -> None:
+        if text:
+            stack[-1].children.append(text)
+
+    def fail(node: Node) -> None:
+        node.closed = False
+        if node.tag != "*":  # an item is reported through its [list]
+            problems.append(unclosed_message(node.tag))
+        if node.tag == "list":
+            # Items of a list that is shown as text are text as well.
+            for child in node.children:
+                if isinstance(child, Node) and child.tag == "*":
+                    child.closed = False
+        if node.tag == "quote":
+            stray_quote_spans.append((node.start, node.start + len(node.raw)))
+
+    def pop(closed: bool, end: int) -> Node:
+        node = stack.pop()
+        open_counts[node.tag] -= 1
+        node.end = end
+        if closed:
+            node.closed = True
+        else:
+            fail(node)
+        return node
+
+    def push(node: Node) -> None:
+        stack[-1].children.append(node)
+        stack.append(node)
+        open_counts[node.tag] = open_counts.get(node.tag, 0) + 1
+
+    pos = 0
+    length = len(source)
+    while pos < length:
+        match = _TAG_RE.search(source, pos)
+        if match is None:
+            break
+        add_text(source[pos : match.start()])
+        pos = match.end()
+        raw = match.group(0)
+        tag = match["name"].lower()
+        option = match["opt"]
+
+        if tag not in KNOWN_TAGS:
+            slash = "/" if match["close"] else ""
+            problems.append(
+                f"Unknown BBCode tag [{slash}{tag}]. It will be shown as plain text."
+            )
+            add_text(raw)
+            continue
+
+        if match["close"]:
+            if option is not None:
+                add_text(raw)
+                continue
+            if tag == "*":
+                if stack[-1].tag == "*":
+                    pop(True, pos)
+                else:
+                    add_text(raw)
+                continue
+            if not open_counts.get(tag):
+                if tag == "news" and _ends_with_news(stack[-1]):
+                    continue  # "[news=1][/news]" is accepted as a single tag
+                problems.append(f"The closing tag [/{tag}] has no opening tag.")
+                if tag == "quote":
+                    stray_quote_spans.append((match.start(), pos))
+                add_text(raw)
+                continue
+            while stack[-1].tag != tag:
+                pop(stack[-1].tag == "*" and tag == "list", match.start())
+            pop(True, pos)
+            continue
+
+        in_link = any(open_counts.get(t) for t in LINK_TAGS)
+
+        if tag == "news":
+            value = unquote(option or "").strip()
+            if DIGITS_RE.fullmatch(value):
+                news_ids.append(int(value))
+                stack[-1].children.append(
+                    Leaf(
+                        f'<div class="news-embed" data-news-id="{int(value)}"></div>',
+                        True,
+                    )
+                )
+            else:
+                problems.append(
+                    "The [news] tag needs a numeric news id, like [NEWS=12]."
+                )
+                add_text(raw)
+            continue
+
+        if tag == "*":
+            if stack[-1].tag == "*":
+                pop(True, match.start())
+            if stack[-1].tag == "list":
+                push(Node("*", None, raw, match.start()))
+            else:
+                problems.append("The list item [*] is not inside a [list].")
+                add_text(raw)
+            continue
+
+        if tag in VERBATIM or (tag in VERBATIM_WITHOUT_OPTION and option is None):
+            if tag in LINK_TAGS and in_link:
+                problems.append(f"The [{tag}] tag cannot be used inside another link.")
+                add_text(raw)
+                continue
+            closer = close_res.get(tag)
+            if closer is None:
+                closer = re.compile(r"\[/" + tag + r"\]", re.IGNORECASE)
+                close_res[tag] = closer
+            end_match = None
+            if pos < no_close_from.get(tag, length + 1):
+                end_match = closer.search(source, pos)
+                if end_match is None:
+                    no_close_from[tag] = pos
+            if end_match is None:
+                problems.append(unclosed_message(tag))
+                add_text(raw)
+                continue
+            content = source[pos : end_match.start()]
+            leaf, problem = render_verbatim(tag, option, content)
+            if leaf is None:
+                if problem:
+                    problems.append(problem)
+                add_text(source[match.start() : end_match.end()])
+            else:
+                stack[-1].children.append(leaf)
+            pos = end_match.end()
+            continue
+
+        # Container tags.
+        if tag in LINK_TAGS and in_link:
+            problems.append(f"The [{tag}] tag cannot be used inside another link.")
+            add_text(raw)
+            continue
+        ok, data = validate_option(tag, option)
+        if not ok:
+            problems.append(invalid_option_message(tag, option))
+            add_text(raw)
+            continue
+        push(Node(tag, data, raw, match.start()))
+
+    add_text(source[pos:])
+    while len(stack) > 1:
+        pop(False, length)
+    return ParseResult(root, unique(problems), news_ids, stray_quote_spans)
+
+
+def _ends_with_news(node: Node) -> bool:
+    last = node.children[-1] if node.children else None
+    return isinstance(last, Leaf) and 'class="news-embed"' in last.html
+
+
+def unique(items: list) -> list:
+    return list(dict.fromkeys(items))

@@ -9,7 +9,6 @@ from forum.core.markup import (
     MAX_BODY_LENGTH,
     MAX_QUOTE_DEPTH,
     check_bbcode,
-    extract_news_ids,
     extract_quoted_post_ids,
     quote_tag_for,
     render_bbcode,
@@ -375,7 +374,7 @@ def test_spoiler_with_title_shows_title_escaped():
     assert "<summary>Spoiler: Ending &lt;3</summary>" in html
 
 
-# --- media and news ---------------------------------------------------------
+# --- media ---------------------------------------------------------
 
 EMBED = (
     '<div class="bb-media"><iframe '
@@ -420,22 +419,6 @@ def test_unsupported_media_is_shown_as_text(source):
     html = render_bbcode(source)
     assert "<iframe" not in html
     assert "[/media]" in html
-
-
-def test_news_tag_embeds_placeholder():
-    assert render_bbcode("[NEWS=123]") == (
-        '<div class="news-embed" data-news-id="123"></div>'
-    )
-
-
-def test_news_tag_with_explicit_close_is_accepted():
-    assert render_bbcode("[news=7][/news]") == (
-        '<div class="news-embed" data-news-id="7"></div>'
-    )
-
-
-def test_news_tag_without_digits_is_text():
-    assert render_bbcode("[NEWS=abc]") == "[NEWS=abc]"
 
 
 # --- unknown and unbalanced tags --------------------------------------------
@@ -611,8 +594,3 @@ def test_extract_quoted_post_ids_in_order_and_unique():
 def test_extract_quoted_post_ids_ignores_quotes_in_code_and_unclosed():
     source = '[code][QUOTE="A, post: 3"]x[/QUOTE][/code][QUOTE="B, post: 4"]open'
     assert extract_quoted_post_ids(source) == []
-
-
-def test_extract_news_ids_in_order_and_unique():
-    source = "[NEWS=5] text [news=2] [NEWS=5] [news=x] [code][news=9][/code]"
-    assert extract_news_ids(source) == [5, 2]

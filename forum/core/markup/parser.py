@@ -1,7 +1,7 @@
 """The BBCode lexer and parser: source text to a tree of nodes, in linear time.
 
 Tags are found with one regular expression; container tags become ``Node``s,
-verbatim tags become finished ``Leaf``s, and everything else is
+verbatim and registered tags become finished ``Leaf``s, and everything else is
 text.  A tag the parser cannot make sense of (unknown, unbalanced, with a bad
 option) stays in the tree as the literal text the member typed, and the reason
 is collected in ``ParseResult.problems``.  Nothing here recurses over the
@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forum.core.markup import registry
+from forum.core.markup.registry import Placeholder
 from forum.core.markup.tags import (
-    DIGITS_RE,
-    KNOWN_TAGS,
+    BUILTIN_TAGS,
     LINK_TAGS,
     VERBATIM,
     VERBATIM_WITHOUT_OPTION,
@@ -55,7 +56,8 @@ class Node:
 class ParseResult:
     root: Node
     problems: list[str]
-    news_ids: list[int]
+    # (tag, option) of every registered tag that rendered, in source order.
+    tag_values: list[tuple[str, str]]
     # Source spans of quote tags that did not form a quote, for quote_tag_for.
     stray_quote_spans: list[tuple[int, int]]
 
@@ -77,7 +79,8 @@ def parse(source: str) -> ParseResult:
     stack = [root]
     open_counts: dict[str, int] = {}
     problems: list[str] = []
-    news_ids: list[int] = []
+    tag_values: list[tuple[str, str]] = []
+    registered = registry.registered_tags()
     stray_quote_spans: list[tuple[int, int]] = []
     # For each verbatim tag, a position after which no closing tag exists;
     # remembering it keeps repeated unclosed [code] tags linear.
@@ -127,7 +130,8 @@ def parse(source: str) -> ParseResult:
         tag = match["name"].lower()
         option = match["opt"]
 
-        if tag not in KNOWN_TAGS:
+        spec = registered.get(tag)
+        if spec is None and tag not in BUILTIN_TAGS:
             slash = "/" if match["close"] else ""
             problems.append(
                 f"Unknown BBCode tag [{slash}{tag}]. It will be shown as plain text."
@@ -146,7 +150,7 @@ def parse(source: str) -> ParseResult:
                     add_text(raw)
                 continue
             if not open_counts.get(tag):
-                if tag == "news" and _ends_with_news(stack[-1]):
+                if spec is not None and _ends_with_leaf_of(stack[-1], tag):
                     continue  # "[news=1][/news]" is accepted as a single tag
                 problems.append(f"The closing tag [/{tag}] has no opening tag.")
                 if tag == "quote":
@@ -160,20 +164,14 @@ def parse(source: str) -> ParseResult:
 
         in_link = any(open_counts.get(t) for t in LINK_TAGS)
 
-        if tag == "news":
-            value = unquote(option or "").strip()
-            if DIGITS_RE.fullmatch(value):
-                news_ids.append(int(value))
-                stack[-1].children.append(
-                    Leaf(
-                        f'<div class="news-embed" data-news-id="{int(value)}"></div>',
-                        True,
-                    )
-                )
+        if spec is not None:
+            value = None if option is None else unquote(option).strip()
+            outcome = spec.handler(value)
+            if isinstance(outcome, Placeholder):
+                tag_values.append((tag, value or ""))
+                stack[-1].children.append(Leaf(outcome.html, spec.block, tag))
             else:
-                problems.append(
-                    "The [news] tag needs a numeric news id, like [NEWS=12]."
-                )
+                problems.append(outcome.message)
                 add_text(raw)
             continue
 
@@ -231,12 +229,12 @@ def parse(source: str) -> ParseResult:
     add_text(source[pos:])
     while len(stack) > 1:
         pop(False, length)
-    return ParseResult(root, unique(problems), news_ids, stray_quote_spans)
+    return ParseResult(root, unique(problems), tag_values, stray_quote_spans)
 
 
-def _ends_with_news(node: Node) -> bool:
+def _ends_with_leaf_of(node: Node, tag: str) -> bool:
     last = node.children[-1] if node.children else None
-    return isinstance(last, Leaf) and 'class="news-embed"' in last.html
+    return isinstance(last, Leaf) and last.tag == tag
 
 
 def unique(items: list) -> list:

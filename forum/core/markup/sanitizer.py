@@ -3,7 +3,8 @@
 The parser only ever emits markup from this list, but the list is enforced
 again here with bleach, so a bug in the parser still cannot produce an element,
 attribute, URL scheme or CSS property outside it.  Attribute values are judged
-by predicates on what the browser will see.
+by predicates on what the browser will see.  Registered tags (see registry)
+add their own classes and data-* attributes; nothing else can widen the list.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import threading
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
 
+from forum.core.markup import registry
 from forum.core.markup.tags import (
-    DIGITS_RE,
     LINK_REL,
     YOUTUBE_EMBED_PREFIX,
     mentions_script_scheme,
@@ -49,13 +50,11 @@ _ALLOWED_TAGS = frozenset(
 _ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _ALLOWED_CSS_PROPERTIES = frozenset({"color", "font-family"})
 
-# Classes not following the ``bb-`` convention that other templates rely on.
-_KNOWN_CLASSES = frozenset({"news-embed"})
-
 _EMBED_SRC_RE = re.compile(re.escape(YOUTUBE_EMBED_PREFIX) + r"[A-Za-z0-9_-]{11}")
 _HTTP_URL_RE = re.compile(r"https?://[^\s\"'<>`\\]+", re.IGNORECASE)
 _MAILTO_RE = re.compile(r"mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+", re.IGNORECASE)
 _QUOTE_LINK_RE = re.compile(r"/posts/\d{1,18}/")
+_DIGITS_RE = re.compile(r"\d{1,18}")
 _CLASS_TOKEN_RE = re.compile(r"[a-z0-9-]{1,40}")
 _STYLE_RE = re.compile(
     r"\s*(?:color\s*:\s*(?:#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20}"
@@ -66,9 +65,11 @@ _STYLE_RE = re.compile(
 
 
 def _class_ok(value: str) -> bool:
+    # bb-* classes are core's own; others only as registered tags declare them.
+    extra = registry.registered_classes()
     tokens = value.split()
     return bool(tokens) and all(
-        _CLASS_TOKEN_RE.fullmatch(t) and (t.startswith("bb-") or t in _KNOWN_CLASSES)
+        _CLASS_TOKEN_RE.fullmatch(t) and (t.startswith("bb-") or t in extra)
         for t in tokens
     )
 
@@ -79,7 +80,7 @@ def _fixed(*values: str):
 
 
 def _digits(value: str) -> bool:
-    return bool(DIGITS_RE.fullmatch(value))
+    return bool(_DIGITS_RE.fullmatch(value))
 
 
 def _href_ok(value: str) -> bool:
@@ -107,7 +108,7 @@ _ATTRIBUTE_RULES: dict[str, dict[str, object]] = {
     },
     "code": {"class": _class_ok},
     "details": {"class": _class_ok},
-    "div": {"class": _class_ok, "data-news-id": _digits},
+    "div": {"class": _class_ok},
     "iframe": {
         "src": lambda v: bool(_EMBED_SRC_RE.fullmatch(v)),
         "title": lambda v: len(v) <= 100,
@@ -138,7 +139,7 @@ _ATTRIBUTE_RULES: dict[str, dict[str, object]] = {
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> bool:
-    rule = _ATTRIBUTE_RULES.get(tag, {}).get(name)
+    rule = _ATTRIBUTE_RULES.get(tag, {}).get(name) or registry.attribute_rule(tag, name)
     # bleach hands over values with character references still encoded; the
     # rules must judge what the browser will actually see.
     return bool(rule is not None and rule(html.unescape(value)))

@@ -1,7 +1,7 @@
 """Questions about BBCode source that need its structure but not its HTML.
 
-What a poster should fix (``check_bbcode``), which posts and news articles a
-text names, and the text a Quote button puts in the reply
+What a poster should fix (``check_bbcode``), which posts a text quotes and
+which registered tags it uses, and the text a Quote button puts in the reply
 box (``quote_tag_for``).  Each parses the source once, in linear time.
 """
 
@@ -15,7 +15,7 @@ from forum.core.markup.tags import MAX_BODY_LENGTH, MAX_QUOTE_DEPTH
 __all__ = [
     "check_bbcode",
     "extract_quoted_post_ids",
-    "extract_news_ids",
+    "extract_tag_values",
     "quote_tag_for",
 ]
 
@@ -87,9 +87,14 @@ def extract_quoted_post_ids(source: str) -> list[int]:
     return unique(ids)
 
 
-def extract_news_ids(source: str) -> list[int]:
-    """Ids from ``[NEWS=ID]`` tags, in order of appearance, without duplicates."""
-    return unique(parse(normalise(source)).news_ids)
+def extract_tag_values(source: str, name: str) -> list[str]:
+    """Options of the registered ``[name=...]`` tags that render, in order.
+
+    Tags inside [code] or refused by their handler do not count; each value
+    appears once.  ``name`` is the tag's registered (lower-case) name.
+    """
+    values = parse(normalise(source)).tag_values
+    return unique([value for tag, value in values if tag == name])
 
 
 def _escape_quote_name(name: str) -> str:

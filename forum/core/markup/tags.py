@@ -23,7 +23,6 @@ MAX_QUOTE_DEPTH = 5
 MAX_NESTING = 40
 
 LINK_REL = "nofollow ugc noopener"
-DIGITS_RE = re.compile(r"\d{1,18}")
 
 YOUTUBE_EMBED_PREFIX = "https://www.youtube-nocookie.com/embed/"
 _YOUTUBE_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -180,18 +179,23 @@ CONTAINERS = frozenset(
         "spoiler",
     }
 )
-KNOWN_TAGS = CONTAINERS | VERBATIM | {"news", "*"}
+# The tags core knows itself; apps add more through the registry.
+BUILTIN_TAGS = CONTAINERS | VERBATIM | {"*"}
 LINK_TAGS = frozenset({"url", "email"})
 
 
 class Leaf:
-    """Pre-rendered HTML for a tag with verbatim content (code, img, ...)."""
+    """Pre-rendered HTML for a tag with verbatim content (code, img, ...).
 
-    __slots__ = ("html", "block")
+    ``tag`` names the registered tag that produced it, if any.
+    """
 
-    def __init__(self, html_: str, block: bool) -> None:
+    __slots__ = ("html", "block", "tag")
+
+    def __init__(self, html_: str, block: bool, tag: str = "") -> None:
         self.html = html_
         self.block = block
+        self.tag = tag
 
 
 def validate_option(tag: str, option: str | None) -> tuple[bool, object]:

@@ -481,10 +481,37 @@ def test_check_reports_closing_tag_without_opening():
     assert check_bbcode("x[/i]") == ["The closing tag [/i] has no opening tag."]
 
 
-def test_check_reports_unknown_tag():
-    problems = check_bbcode("[foo]x[/foo]")
-    assert any(p.startswith("Unknown BBCode tag [foo].") for p in problems)
-    assert any(p.startswith("Unknown BBCode tag [/foo].") for p in problems)
+ORDINARY_WRITING = [
+    "He said it was [sic] fine.",
+    "a[i] = b[j]",
+    "[/foo]",
+    "[foo]x[/foo]",
+    "m[u][v] = 0; f(x)[b] += 1",
+    "arr[0][i] and x_[s]",
+    "Bring your friend[s] along.",
+    "[Editor's note: see below] and [1] and [] and [ ] and [=] and [[x]]",
+    "Tags like [TODO] and [WIP], or [citation needed].",
+]
+
+
+@pytest.mark.parametrize("source", ORDINARY_WRITING)
+def test_ordinary_writing_is_accepted_and_shown_as_typed(source):
+    assert check_bbcode(source) == []
+    assert render_bbcode(source) == html_module.escape(source, quote=False)
+
+
+def test_unclosed_tag_after_another_tag_is_still_reported():
+    assert check_bbcode("[b][i]x[/b]") == ["The [i] tag is opened but never closed."]
+
+
+def test_unclosed_tag_after_a_space_is_still_reported():
+    assert check_bbcode("This is [b]important") == [
+        "The [b] tag is opened but never closed."
+    ]
+
+
+def test_glued_tag_that_is_closed_still_formats():
+    assert render_bbcode("super[b]cali[/b]") == "super<strong>cali</strong>"
 
 
 def test_check_reports_unsafe_link():

@@ -3,14 +3,17 @@
 Tags are found with one regular expression; container tags become ``Node``s,
 verbatim and registered tags become finished ``Leaf``s, and everything else is
 text.  A tag the parser cannot make sense of (unknown, unbalanced, with a bad
-option) stays in the tree as the literal text the member typed, and the reason
-is collected in ``ParseResult.problems``.  Nothing here recurses over the
-input, so deeply nested tags cannot hit the interpreter's recursion limit.
+option) stays in the tree as the literal text the member typed.  Mistakes in
+tags it knows are collected in ``ParseResult.problems``; unknown tags and
+brackets used as in ordinary writing ("[sic]", "a[i] = b[j]") are not.
+Nothing here recurses over the input, so deeply nested tags cannot hit the
+interpreter's recursion limit.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from forum.core.markup import registry
@@ -40,7 +43,7 @@ _TAG_RE = re.compile(
 class Node:
     """An opened container tag; ``closed`` says whether it was balanced."""
 
-    __slots__ = ("tag", "data", "raw", "start", "end", "children", "closed")
+    __slots__ = ("tag", "data", "raw", "start", "end", "children", "closed", "quiet")
 
     def __init__(self, tag: str, data: object, raw: str, start: int) -> None:
         self.tag = tag
@@ -50,6 +53,8 @@ class Node:
         self.end = start
         self.children: list[object] = []
         self.closed = False
+        # Left unclosed, the tag is ordinary writing and not a problem.
+        self.quiet = False
 
 
 @dataclass
@@ -72,6 +77,21 @@ def normalise(source: str) -> str:
     return _CONTROL_RE.sub("\ufffd", source)
 
 
+def _reads_as_index(source: str, start: int, tag_end: int) -> bool:
+    """Whether a tag at ``start`` is glued to the text before it, as in a[i].
+
+    Code written without [code] (a[i], m[u][v], f(x)[b]) and plurals such as
+    "friend[s]" use tag names as indexes; glued to a letter, digit, mark, "_",
+    ")" or a "]" that ends no tag, an unclosed tag is taken to mean that.
+    """
+    if start == 0:
+        return False
+    before = source[start - 1]
+    if before == "]":
+        return start != tag_end
+    return before in "_)" or unicodedata.category(before)[0] in "LNM"
+
+
 def parse(source: str) -> ParseResult:
     """Parse BBCode into a tree of Node / Leaf / str, in linear time."""
     root = Node("", None, "", 0)
@@ -86,6 +106,8 @@ def parse(source: str) -> ParseResult:
     # remembering it keeps repeated unclosed [code] tags linear.
     no_close_from: dict[str, int] = {}
     close_res: dict[str, re.Pattern[str]] = {}
+    # Where the last tag the parser knows ended: "[b][i]" is markup, not an index.
+    tag_end = -1
 
     def add_text(text: str) -> None:
         if text:
@@ -93,7 +115,8 @@ def parse(source: str) -> ParseResult:
 
     def fail(node: Node) -> None:
         node.closed = False
-        if node.tag != "*":  # an item is reported through its [list]
+        # An item is reported through its [list].
+        if node.tag != "*" and not node.quiet:
             problems.append(unclosed_message(node.tag))
         if node.tag == "list":
             # Items of a list that is shown as text are text as well.
@@ -132,12 +155,12 @@ def parse(source: str) -> ParseResult:
 
         spec = registered.get(tag)
         if spec is None and tag not in BUILTIN_TAGS:
-            slash = "/" if match["close"] else ""
-            problems.append(
-                f"Unknown BBCode tag [{slash}{tag}]. It will be shown as plain text."
-            )
+            # "[sic]", "[/foo]", a tag of an app not installed: the text the
+            # member typed, as XenForo shows it, and nothing to complain about.
             add_text(raw)
             continue
+        glued = _reads_as_index(source, match.start(), tag_end)
+        tag_end = pos
 
         if match["close"]:
             if option is not None:
@@ -151,7 +174,7 @@ def parse(source: str) -> ParseResult:
                 continue
             if not open_counts.get(tag):
                 if spec is not None and _ends_with_leaf_of(stack[-1], tag):
-                    continue  # "[news=1][/news]" is accepted as a single tag
+                    continue  # "[news=1][/news]": a registered tag may be closed
                 problems.append(f"The closing tag [/{tag}] has no opening tag.")
                 if tag == "quote":
                     stray_quote_spans.append((match.start(), pos))
@@ -224,7 +247,9 @@ def parse(source: str) -> ParseResult:
             problems.append(invalid_option_message(tag, option))
             add_text(raw)
             continue
-        push(Node(tag, data, raw, match.start()))
+        node = Node(tag, data, raw, match.start())
+        node.quiet = option is None and glued
+        push(node)
 
     add_text(source[pos:])
     while len(stack) > 1:

@@ -21,6 +21,7 @@ from forum.core.markup.tags import (
     QuoteInfo,
     safe_url,
 )
+from forum.core.text import limit_combining_marks, limit_combining_marks_in_html
 
 __all__ = ["render_bbcode"]
 
@@ -237,7 +238,7 @@ def _plain_fallback(source: object) -> str:
         text = normalise(text)
     except Exception:  # pragma: no cover - defensive
         text = ""
-    return html.escape(text).replace("\n", "<br>")
+    return limit_combining_marks(html.escape(text).replace("\n", "<br>"))
 
 
 # ---------------------------------------------------------------------------
@@ -248,13 +249,15 @@ def _plain_fallback(source: object) -> str:
 def render_bbcode(source: str) -> str:
     """Convert BBCode ``source`` into sanitized HTML.
 
-    Never raises: if anything goes wrong the whole text is returned
-    HTML-escaped with line breaks as ``<br>``.
+    Combining marks beyond a few per letter are dropped (forum.core.text), so
+    a "Zalgo" tower cannot paint over the page.  Never raises: if anything
+    goes wrong the whole text is returned HTML-escaped with line breaks as
+    ``<br>``.
     """
     try:
         text = normalise(source)
         result = parse(text)
         raw_html = _assemble(_render_pieces(result.root))
-        return cleaner().clean(raw_html)
+        return limit_combining_marks_in_html(cleaner().clean(raw_html))
     except Exception:
         return _plain_fallback(source)

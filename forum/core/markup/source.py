@@ -37,9 +37,12 @@ def _max_quote_depth(root: Node) -> int:
 def check_bbcode(source: str) -> list[str]:
     """List problems a poster should fix before posting; empty when fine.
 
-    Reports unclosed tags, closing tags without an opening tag, unknown tags,
-    invalid options or links, quotes nested deeper than ``MAX_QUOTE_DEPTH``
-    and bodies longer than ``MAX_BODY_LENGTH``.  Runs in linear time.
+    Reports unclosed tags, closing tags without an opening tag, invalid
+    options or links, quotes nested deeper than ``MAX_QUOTE_DEPTH`` and bodies
+    longer than ``MAX_BODY_LENGTH``.  Ordinary writing is never a problem:
+    unknown tags ("[sic]", "[/foo]") and an unclosed tag glued to the word
+    before it ("a[i] = b[j]", "friend[s]") are shown as typed.  Runs in
+    linear time.
     """
     text = normalise(source)
     result = parse(text)

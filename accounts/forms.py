@@ -14,6 +14,7 @@ from django_countries import countries
 from accounts.validators import MAX_LENGTH as USERNAME_MAX_LENGTH
 from accounts.validators import MIN_LENGTH as USERNAME_MIN_LENGTH
 from forum.core.markup import check_bbcode
+from forum.core.text import limit_combining_marks
 
 User = get_user_model()
 
@@ -111,7 +112,11 @@ class ProfileForm(forms.Form):
     )
 
     def clean_location(self):
-        location = " ".join(self.cleaned_data["location"].split())
+        # Shown as plain text; about and signature are BBCode, which the
+        # renderer limits.
+        location = limit_combining_marks(
+            " ".join(self.cleaned_data["location"].split())
+        )
         if len(location) > LOCATION_MAX_LENGTH:
             raise _length_error("Location", location, LOCATION_MAX_LENGTH)
         return location

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 
+from forum.core.text import limit_combining_marks
 from forum.moderation.models import Report
 
 REASON_LENGTH = 200
@@ -85,7 +86,7 @@ class SplitForm(ReasonForm):
         self.order_fields(["title", "node", "reason"])
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
+        title = limit_combining_marks(" ".join(self.cleaned_data["title"].split()))
         if not title:
             raise forms.ValidationError("Please enter a title.")
         return title

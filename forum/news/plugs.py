@@ -1,5 +1,6 @@
 """How news plugs into the apps below it (called from NewsConfig.ready()):
 
+- BBCode knows `[NEWS=id]` (forum.core.markup's tag registry);
 - a post's body shows article cards in place of `[NEWS=id]` and of article links
   alone on their line (forum.posts.extensions body add-on);
 - every post written or edited records the articles it embeds and queues their
@@ -10,6 +11,7 @@
 """
 
 from forum.news.embeds import swap_cards
+from forum.news.markup import register_news_tag
 from forum.news.models import NewsQuote, PostArticle
 from forum.news.selectors import already_discussed, news_for_posts
 from forum.news.services import attach_articles
@@ -36,6 +38,7 @@ def _pictures(posts: list) -> dict[int, str]:
 
 
 def install() -> None:
+    register_news_tag()
     extensions.register_body_addon(
         extensions.BodyAddon(
             name="news",

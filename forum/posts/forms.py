@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from forum.core.markup import check_bbcode
+from forum.core.text import limit_combining_marks
 
 # Beyond this many times the length limit the text is not a post, and parsing it
 # for markup problems would only spend time on a refusal already decided.
@@ -58,7 +59,9 @@ class ThreadForm(forms.Form):
     body = BodyField(required=False)
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
+        # Titles are plain text on every list and page: a pile of combining
+        # marks is trimmed here, as the renderer trims it in posts.
+        title = limit_combining_marks(" ".join(self.cleaned_data["title"].split()))
         if not title:
             raise forms.ValidationError("Please enter a title.")
         limit = settings.FORUM_MAX_TITLE_LENGTH

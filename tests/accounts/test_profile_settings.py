@@ -124,3 +124,21 @@ def test_settings_post_needs_csrf_token(member):
     client.force_login(member)
 
     assert client.post(PROFILE_URL, profile_data()).status_code == 403
+
+
+def test_combining_mark_floods_in_profile_text_are_trimmed(member_client, member):
+    tower = "\u0301" * 40
+    response = member_client.post(
+        PROFILE_URL,
+        profile_data(
+            location=f"Hà Nội{tower}",
+            about=f"Xin chào{tower}",
+            signature=f"[i]ก{'้' * 60}[/i]",
+        ),
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.location == "Hà Nội\u0301\u0301\u0301\u0301"
+    assert member.about_html == "Xin chào\u0301\u0301\u0301\u0301"
+    assert member.signature_html == f"<em>ก{'้' * 4}</em>"

@@ -9,7 +9,6 @@ from forum.core.markup import (
     MAX_BODY_LENGTH,
     MAX_QUOTE_DEPTH,
     check_bbcode,
-    extract_news_ids,
     extract_quoted_post_ids,
     quote_tag_for,
     render_bbcode,
@@ -375,7 +374,7 @@ def test_spoiler_with_title_shows_title_escaped():
     assert "<summary>Spoiler: Ending &lt;3</summary>" in html
 
 
-# --- media and news ---------------------------------------------------------
+# --- media ---------------------------------------------------------
 
 EMBED = (
     '<div class="bb-media"><iframe '
@@ -420,22 +419,6 @@ def test_unsupported_media_is_shown_as_text(source):
     html = render_bbcode(source)
     assert "<iframe" not in html
     assert "[/media]" in html
-
-
-def test_news_tag_embeds_placeholder():
-    assert render_bbcode("[NEWS=123]") == (
-        '<div class="news-embed" data-news-id="123"></div>'
-    )
-
-
-def test_news_tag_with_explicit_close_is_accepted():
-    assert render_bbcode("[news=7][/news]") == (
-        '<div class="news-embed" data-news-id="7"></div>'
-    )
-
-
-def test_news_tag_without_digits_is_text():
-    assert render_bbcode("[NEWS=abc]") == "[NEWS=abc]"
 
 
 # --- unknown and unbalanced tags --------------------------------------------
@@ -498,10 +481,37 @@ def test_check_reports_closing_tag_without_opening():
     assert check_bbcode("x[/i]") == ["The closing tag [/i] has no opening tag."]
 
 
-def test_check_reports_unknown_tag():
-    problems = check_bbcode("[foo]x[/foo]")
-    assert any(p.startswith("Unknown BBCode tag [foo].") for p in problems)
-    assert any(p.startswith("Unknown BBCode tag [/foo].") for p in problems)
+ORDINARY_WRITING = [
+    "He said it was [sic] fine.",
+    "a[i] = b[j]",
+    "[/foo]",
+    "[foo]x[/foo]",
+    "m[u][v] = 0; f(x)[b] += 1",
+    "arr[0][i] and x_[s]",
+    "Bring your friend[s] along.",
+    "[Editor's note: see below] and [1] and [] and [ ] and [=] and [[x]]",
+    "Tags like [TODO] and [WIP], or [citation needed].",
+]
+
+
+@pytest.mark.parametrize("source", ORDINARY_WRITING)
+def test_ordinary_writing_is_accepted_and_shown_as_typed(source):
+    assert check_bbcode(source) == []
+    assert render_bbcode(source) == html_module.escape(source, quote=False)
+
+
+def test_unclosed_tag_after_another_tag_is_still_reported():
+    assert check_bbcode("[b][i]x[/b]") == ["The [i] tag is opened but never closed."]
+
+
+def test_unclosed_tag_after_a_space_is_still_reported():
+    assert check_bbcode("This is [b]important") == [
+        "The [b] tag is opened but never closed."
+    ]
+
+
+def test_glued_tag_that_is_closed_still_formats():
+    assert render_bbcode("super[b]cali[/b]") == "super<strong>cali</strong>"
 
 
 def test_check_reports_unsafe_link():
@@ -611,8 +621,3 @@ def test_extract_quoted_post_ids_in_order_and_unique():
 def test_extract_quoted_post_ids_ignores_quotes_in_code_and_unclosed():
     source = '[code][QUOTE="A, post: 3"]x[/QUOTE][/code][QUOTE="B, post: 4"]open'
     assert extract_quoted_post_ids(source) == []
-
-
-def test_extract_news_ids_in_order_and_unique():
-    source = "[NEWS=5] text [news=2] [NEWS=5] [news=x] [code][news=9][/code]"
-    assert extract_news_ids(source) == [5, 2]

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-import forum.core.markup as markup
+import forum.core.markup.renderer as markup
 from forum.core.markup import check_bbcode, quote_tag_for, render_bbcode
 
 XSS_CORPUS = [

@@ -148,3 +148,22 @@ def test_move_thread_form_lists_only_forums(board, client):
     options = re.findall(r'<option value="(\d+)"', page.content.decode())
     assert str(board.category.pk) not in options
     assert str(board.other_forum.pk) in options
+
+
+def test_split_thread_title_keeps_only_a_few_marks_per_letter(board, client):
+    client.force_login(board.mod_here)
+    ids = list(board.thread.posts.exclude(position=0).values_list("pk", flat=True))
+    url = reverse("moderation:inline_posts", args=[board.thread.pk])
+
+    client.post(
+        url,
+        {
+            "action": "split",
+            "post_ids": ids,
+            "confirm": "1",
+            "title": "Split" + "\u0301" * 50,
+            "node": board.other_forum.pk,
+        },
+    )
+
+    assert Thread.objects.filter(title="Split\u0301\u0301\u0301\u0301").exists()

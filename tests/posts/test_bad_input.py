@@ -85,14 +85,18 @@ def test_body_of_50001_characters_is_refused_and_kept(member_client, thread):
     assert Post.objects.filter(thread=thread).count() == 1
 
 
-def test_unknown_closing_tag_is_refused_and_kept(member_client, thread):
-    body = "Some text [/foo] and more."
-
+@pytest.mark.parametrize(
+    "body",
+    ["Some text [/foo] and more.", "He said it was [sic] fine.", "a[i] = b[j]"],
+)
+def test_brackets_in_ordinary_writing_are_posted_as_typed(member_client, thread, body):
     response = member_client.post(thread.get_reply_url(), {"body": body})
 
-    assert "Unknown BBCode tag [/foo]" in form_errors(response)
-    assert typed(response, "body").strip() == body
-    assert Post.objects.filter(thread=thread).count() == 1
+    assert response.status_code == 302
+    reply = Post.objects.filter(thread=thread).latest("position")
+    assert reply.body == body
+    shown = BeautifulSoup(reply.body_html, "html.parser").get_text()
+    assert shown == body
 
 
 def test_unclosed_bold_tag_is_refused_and_kept(member_client, forum_node):
@@ -155,3 +159,20 @@ def test_empty_title_in_an_edit_is_refused(member_client, thread):
     assert typed(response, "body").strip() == "New body."
     thread.refresh_from_db()
     assert thread.title == "A thread"
+
+
+def test_thread_title_and_body_keep_only_a_few_marks_per_letter(
+    member_client, forum_node
+):
+    zalgo = "Z" + "\u0336\u0322\u031b\u0316" * 10 + "algo"
+    thai = "ขอบคุณที่ช่วยเหลือ ปั๊มน้ำมัน"
+
+    response = start_thread(
+        member_client, forum_node, title=f"{zalgo} {thai}", body=f"{zalgo} {thai}"
+    )
+
+    assert response.status_code == 302
+    thread = Thread.objects.get()
+    limited = "Z\u0336\u0322\u031b\u0316algo"
+    assert thread.title == f"{limited} {thai}"
+    assert Post.objects.get(thread=thread).body_html == f"{limited} {thai}"

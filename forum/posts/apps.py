@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete, post_save
 
 
 def _reaction_type_changed(sender, **kwargs):
-    from forum.posts.reactions import forget_reaction_types
+    from forum.posts.reaction_selectors import forget_reaction_types
 
     forget_reaction_types()
 

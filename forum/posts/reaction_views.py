@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from forum.core.pagination import page_nav, parse_page
 from forum.core.safe_redirect import safe_next
-from forum.posts import reactions
+from forum.posts import reaction_selectors, reactions
 from forum.posts.models import ReactionType
 from forum.posts.selectors import get_post_for_user_or_404
 from forum.threads.selectors import node_breadcrumb
@@ -22,7 +22,7 @@ def _wants_fragment(request) -> bool:
 
 def _fragment(request, post, *, status: int = 200, error: str = "") -> JsonResponse:
     """The post's summary line and React control, re-rendered for reactions.js."""
-    summary = reactions.reaction_summaries(request.user, [post])[post.pk]
+    summary = reaction_selectors.reaction_summaries(request.user, [post])[post.pk]
     summary.error = error
     context = {"reactions": summary}
     return JsonResponse(
@@ -70,7 +70,7 @@ def react(request, pk: int):
 def reactions_list(request, pk: int):
     post = get_post_for_user_or_404(request.user, pk)
     type_id = request.GET.get("type", "")
-    data = reactions.reactors_page(
+    data = reaction_selectors.reactors_page(
         post,
         type_id=int(type_id) if type_id.isdigit() else None,
         page=parse_page(request.GET.get("page")),

@@ -26,7 +26,7 @@ from forum.policy import (
 )
 from forum.posts import extensions
 from forum.posts.models import Post, Reaction
-from forum.posts.reactions import attach_reactions
+from forum.posts.reaction_selectors import attach_reactions
 from forum.threads.models import Node, Thread
 from forum.threads.selectors import node_breadcrumb
 
@@ -38,7 +38,7 @@ class PostRow:
     can_delete: bool
     author_title: str = ""
     can_report: bool = False
-    # reactions: filled by forum.posts.reactions.attach_reactions
+    # reactions: filled by forum.posts.reaction_selectors.attach_reactions
     reactions: object = None  # ReactionSummary
     can_react: bool = False
     # what the body add-ons (forum.posts.extensions) collected for this post

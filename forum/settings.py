@@ -190,6 +190,11 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
 
+# How many proxies in front of the site append the client's address to
+# X-Forwarded-For (forum/core/http.py client_ip): rate limits, IP logs and view
+# counts key on it. 0 (the default) trusts only the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Rate limits (forum/core/ratelimit.py): (how many, per how many seconds), for one
 # member or, for guests, one address. RATE_LIMITS=0 switches every limit off,
 # allauth's included (benchmarks); RATE_LIMIT_<ACTION>=count/seconds sets one.

@@ -40,5 +40,8 @@ lint: venv
 worker: venv
 	DEBUG=1 $(BIN)/python manage.py db_worker
 
+# Stops this checkout's embedded PostgreSQL first (whoever holds it), then wipes it.
 clean-db:
-	rm -rf .pgdata
+	@if [ -x $(BIN)/python ]; then \
+	  $(BIN)/python -m forum.core.database --data-dir .pgdata stop --force; fi
+	rm -rf .pgdata .pgdata.lock

@@ -20,11 +20,10 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
+# The database, migrations, the demo, the worker and runserver; Ctrl-C stops them
+# all, the database last (forum/core/devserver.py).
 run: venv
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving the forum on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and its worker)"
-	@DEBUG=1 bash -c 'trap "kill 0" EXIT; $(BIN)/python manage.py db_worker --interval 1 & $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+	@DEBUG=1 $(BIN)/python -m forum.core.devserver --host $(HOST) --port $(PORT)
 
 # Browser tests drive Chromium: the machine's own if there is one, otherwise
 # Playwright's build (downloaded on first use, where the network allows).

@@ -1,0 +1,200 @@
+"""`make run`: the embedded PostgreSQL (as its owner), migrations, the demo board,
+the background worker and the development server, started in that order; Ctrl-C
+stops the server and the worker, then the database, and exits 0.
+
+Usage: python -m forum.core.devserver [--host 127.0.0.1] [--port 8000]
+
+Each step runs in a session of its own, so a Ctrl-C reaches this supervisor alone
+and it stops the steps in order (a migration cut by the terminal's SIGINT would
+print a traceback). On Linux a step also gets SIGTERM if the supervisor is killed,
+so no development server outlives it holding the port.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from forum.core import database
+from forum.core.embedded_postgres import DatabaseError
+
+BASE_DIR = database.BASE_DIR
+GRACE_SECONDS = 10  # for the server and the worker to exit before SIGKILL
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stop:
+    """Records a stop request (Ctrl-C, SIGTERM, a hang-up) instead of raising."""
+
+    def __init__(self):
+        self.count = 0
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._handle)
+        # Ctrl-Z would stop the supervisor while it holds the terminal (below).
+        signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+
+    def _handle(self, signum, frame):
+        self.count += 1
+
+    @property
+    def requested(self) -> bool:
+        return self.count > 0
+
+
+class Step:
+    def __init__(self, name: str, args: list[str], stop_signal=signal.SIGTERM):
+        self.name = name
+        self.stop_signal = stop_signal
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_exit_with_parent,
+        )
+
+    def signal(self, sig) -> None:
+        try:
+            os.killpg(self.process.pid, sig)  # runserver's reloader and its child
+        except ProcessLookupError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m forum.core.devserver")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="8000")
+    args = parser.parse_args(argv)
+    stop = Stop()
+    with _terminal_foreground():
+        try:
+            with database.serving():
+                return _run(args, stop)
+        except DatabaseError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+
+
+def _run(args, stop: Stop) -> int:
+    for name, command in (
+        ("migrate", ["migrate", "--noinput"]),
+        ("load_demo", ["load_demo"]),
+    ):
+        if stop.requested:
+            return 0
+        code = _wait([Step(name, command)], stop)
+        if stop.requested:
+            return 0
+        if code:
+            return code
+    print(
+        f"Serving the forum on http://{args.host}:{args.port}/ "
+        "(Ctrl-C stops the server, its worker and the database)",
+        flush=True,
+    )
+    steps = [
+        Step("db_worker", ["db_worker", "--interval", "1"]),
+        # SIGINT: runserver's reloader and its child both exit quietly on it.
+        Step("runserver", ["runserver", f"{args.host}:{args.port}"], signal.SIGINT),
+    ]
+    code = _wait(steps, stop, until_first_exit=True)
+    return 0 if stop.requested else (code or 1)
+
+
+def _wait(steps: list[Step], stop: Stop, until_first_exit: bool = False) -> int:
+    """Until every step (or, with until_first_exit, any step) exits, or a stop is
+    requested; then stop those still running. The exit code of a failed step."""
+    try:
+        while not stop.requested:
+            codes = [step.process.poll() for step in steps]
+            if None not in codes:
+                return next((code for code in codes if code), 0)
+            if until_first_exit:
+                for step, code in zip(steps, codes, strict=True):
+                    if code is not None:
+                        print(f"{step.name} exited ({code}).", file=sys.stderr)
+                        return code
+            time.sleep(0.1)
+        return 0
+    finally:
+        _stop_steps(steps, stop)
+
+
+def _stop_steps(steps: list[Step], stop: Stop) -> None:
+    running = [step for step in steps if step.process.poll() is None]
+    for step in running:
+        step.signal(step.stop_signal)
+    deadline = time.monotonic() + GRACE_SECONDS
+    requests = stop.count
+    while running and time.monotonic() < deadline and stop.count <= requests:
+        running = [step for step in running if step.process.poll() is None]
+        time.sleep(0.05)
+    for step in running:  # out of time, or Ctrl-C again
+        step.signal(signal.SIGKILL)
+    for step in steps:
+        step.process.wait()
+
+
+@contextmanager
+def _terminal_foreground():
+    """From a terminal, make this process group the foreground one while running.
+
+    Ctrl-C signals the terminal's foreground group. Under `make run` that group is
+    make's, and make, once it gets SIGINT itself, prints "*** [run] Interrupt" and
+    exits 130 however cleanly the recipe ends; with the terminal handed to this
+    group the keystroke reaches the supervisor alone, which stops everything and
+    exits 0, and make with it. The terminal is handed back before exiting."""
+    previous = None
+    try:
+        if os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp():
+            previous = os.getpgrp()
+            if previous != os.getpid():
+                os.setpgid(0, 0)
+            _set_foreground(os.getpgrp())
+    except OSError:
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            try:
+                _set_foreground(previous)
+            except OSError:
+                pass
+
+
+def _set_foreground(group: int) -> None:
+    # A process outside the foreground group may hand it over only with SIGTTOU
+    # ignored (or the kernel stops it).
+    handler = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        os.tcsetpgrp(0, group)
+    finally:
+        signal.signal(signal.SIGTTOU, handler)
+
+
+def _exit_with_parent() -> None:
+    """In the child before exec: SIGTERM when the supervisor dies (Linux)."""
+    if _libc is not None:
+        _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _load_libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
+
+
+_libc = _load_libc()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

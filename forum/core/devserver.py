@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 
 from forum.core import database
-from forum.core.embedded_postgres import DatabaseError
+from forum.core import embedded_postgres as pg
 
 BASE_DIR = database.BASE_DIR
 GRACE_SECONDS = 10  # for the server and the worker to exit before SIGKILL
@@ -48,9 +48,12 @@ class Step:
     def __init__(self, name: str, args: list[str], stop_signal=signal.SIGTERM):
         self.name = name
         self.stop_signal = stop_signal
+        # The folder this supervisor holds, whatever directory it was started in.
+        env = dict(os.environ, FORUM_PGDATA=str(database.embedded_data_dir()))
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
+            env=env,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             preexec_fn=_exit_with_parent,
@@ -72,10 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     with _terminal_foreground():
         try:
             with database.serving():
-                return _run(args, stop)
-        except DatabaseError as error:
+                code = _run(args, stop)
+        except pg.DatabaseError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
+    if not os.environ.get("DATABASE_URL"):
+        data_dir = database.embedded_data_dir()
+        if pg.status(data_dir).running:
+            print(
+                f"PostgreSQL on {data_dir} was running before (or is held by another "
+                "owner) and is left running; python -m forum.core.database stop "
+                "stops it."
+            )
+    return code
 
 
 def _run(args, stop: Stop) -> int:

@@ -67,8 +67,8 @@ def start(data_dir: Path, args) -> int:
 
 def stop(data_dir: Path, args) -> int:
     with pg.locked(data_dir) as fd:
-        state = pg.read_state(fd)
-        owners = [o[0] for o in state["owners"] if pg.is_alive(o)]
+        state = database.read_state(fd)
+        owners = [o[0] for o in state["owners"] if database.is_alive(o)]
         if owners and not args.force:
             pids = ", ".join(map(str, owners))
             print(
@@ -79,13 +79,13 @@ def stop(data_dir: Path, args) -> int:
             return 1
         stopped = pg.stop_locked(data_dir)
         state["owned"] = False
-        pg.write_state(fd, state)
+        database.write_state(fd, state)
     print("stopped" if stopped else "not running")
     return 0
 
 
 def status(data_dir: Path, args) -> int:
-    now = pg.status(data_dir)
+    now = database.status(data_dir)
     if not now.running:
         print(f"not running ({data_dir})")
         return NOT_RUNNING

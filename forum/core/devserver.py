@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if not os.environ.get("DATABASE_URL"):
         data_dir = database.embedded_data_dir()
-        if pg.status(data_dir).running:
+        if database.status(data_dir).running:
             print(
                 f"PostgreSQL on {data_dir} was running before (or is held by another "
                 "owner) and is left running; python -m forum.core.database stop "

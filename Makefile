@@ -21,9 +21,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The database, migrations, the demo, the worker and runserver; Ctrl-C stops them
-# all, the database last (forum/core/devserver.py).
+# all, the database last (forum/core/devserver.py). `env`, not a VAR=1 prefix:
+# make then runs the supervisor itself, with no shell between to catch the signal.
 run: venv
-	@DEBUG=1 $(BIN)/python -m forum.core.devserver --host $(HOST) --port $(PORT)
+	@env DEBUG=1 $(BIN)/python -m forum.core.devserver --host $(HOST) --port $(PORT)
 
 # Browser tests drive Chromium: the machine's own if there is one, otherwise
 # Playwright's build (downloaded on first use, where the network allows).

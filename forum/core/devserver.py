@@ -1,13 +1,14 @@
 """`make run`: the embedded PostgreSQL (as its owner), migrations, the demo board,
 the background worker and the development server, started in that order; Ctrl-C
-stops the server and the worker, then the database, and exits 0.
+stops the server and the worker, then the database, and exits 0 (make, which gets
+the same SIGINT, then ends with it: status 130, and nothing printed).
 
 Usage: python -m forum.core.devserver [--host 127.0.0.1] [--port 8000]
 
-Each step runs in a session of its own, so a Ctrl-C reaches this supervisor alone
-and it stops the steps in order (a migration cut by the terminal's SIGINT would
-print a traceback). On Linux a step also gets SIGTERM if the supervisor is killed,
-so no development server outlives it holding the port.
+Each step runs in a session of its own, so a Ctrl-C reaches this supervisor, not
+the steps, and it stops them in order (a migration cut by the terminal's SIGINT
+would print a traceback). On Linux a step also gets SIGTERM if the supervisor is
+killed, so no development server outlives it holding the port.
 """
 
 import argparse
@@ -16,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 from forum.core import database
 from forum.core import embedded_postgres as pg
@@ -33,8 +33,6 @@ class Stop:
         self.count = 0
         for sig in STOP_SIGNALS:
             signal.signal(sig, self._handle)
-        # Ctrl-Z would stop the supervisor while it holds the terminal (below).
-        signal.signal(signal.SIGTSTP, signal.SIG_IGN)
 
     def _handle(self, signum, frame):
         self.count += 1
@@ -72,13 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", default="8000")
     args = parser.parse_args(argv)
     stop = Stop()
-    with _terminal_foreground():
-        try:
-            with database.serving():
-                code = _run(args, stop)
-        except pg.DatabaseError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+    try:
+        with database.serving():
+            code = _run(args, stop)
+    except pg.DatabaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if not os.environ.get("DATABASE_URL"):
         data_dir = database.embedded_data_dir()
         if database.status(data_dir).running:
@@ -148,44 +145,6 @@ def _stop_steps(steps: list[Step], stop: Stop) -> None:
         step.signal(signal.SIGKILL)
     for step in steps:
         step.process.wait()
-
-
-@contextmanager
-def _terminal_foreground():
-    """From a terminal, make this process group the foreground one while running.
-
-    Ctrl-C signals the terminal's foreground group. Under `make run` that group is
-    make's, and make, once it gets SIGINT itself, prints "*** [run] Interrupt" and
-    exits 130 however cleanly the recipe ends; with the terminal handed to this
-    group the keystroke reaches the supervisor alone, which stops everything and
-    exits 0, and make with it. The terminal is handed back before exiting."""
-    previous = None
-    try:
-        if os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp():
-            previous = os.getpgrp()
-            if previous != os.getpid():
-                os.setpgid(0, 0)
-            _set_foreground(os.getpgrp())
-    except OSError:
-        previous = None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            try:
-                _set_foreground(previous)
-            except OSError:
-                pass
-
-
-def _set_foreground(group: int) -> None:
-    # A process outside the foreground group may hand it over only with SIGTTOU
-    # ignored (or the kernel stops it).
-    handler = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-    try:
-        os.tcsetpgrp(0, group)
-    finally:
-        signal.signal(signal.SIGTTOU, handler)
 
 
 def _exit_with_parent() -> None:

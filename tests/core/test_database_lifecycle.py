@@ -398,7 +398,7 @@ def test_the_make_run_supervisor_stops_everything_on_sigint(
 
 
 @pytest.mark.skipif(not shutil.which("make"), reason="make is not installed")
-def test_ctrl_c_in_a_terminal_ends_make_run_quietly_with_status_0(env, pgdata):
+def test_ctrl_c_in_a_terminal_ends_make_run_quietly(env, pgdata):
     port = _free_port()
     command = [
         "make", "-s", "-C", str(BASE_DIR), "-o", "venv", "run",
@@ -447,5 +447,7 @@ def test_ctrl_c_in_a_terminal_ends_make_run_quietly_with_status_0(env, pgdata):
             os.waitpid(pid, 0)
         os.close(terminal)
     text = output.decode(errors="replace")
-    assert os.waitstatus_to_exitcode(done[1]) == 0, text
+    # make got the SIGINT too and ends with it once the supervisor exited 0; a
+    # shell between them would die of it, and make print "*** [run] Interrupt".
+    assert os.waitstatus_to_exitcode(done[1]) in (0, -signal.SIGINT), text
     _assert_clean_exit(text, pgdata, server_pid, port)

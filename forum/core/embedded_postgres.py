@@ -139,7 +139,7 @@ def ready_postmaster(data_dir: Path) -> Postmaster | None:
 def locked(data_dir: Path):
     """Hold the folder's lock; yields the lock file's descriptor, in which
     forum.core.database keeps the owners. Not reentrant: a function that takes it
-    calls only *_locked helpers."""
+    calls only the *_locked functions."""
     import fcntl
 
     path = lock_path(data_dir)
@@ -360,7 +360,7 @@ def _prepare_for_system_user(data_dir: Path) -> None:
 
 
 def _wheel():
-    """The wheel's helpers (binaries, root set-up)."""
+    """The wheel's utilities (binaries, root set-up)."""
     # Importing the wheel's package warns when XDG_RUNTIME_DIR is unset (containers).
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")

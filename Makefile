@@ -20,11 +20,11 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
+# The database, migrations, the demo, the worker and runserver; Ctrl-C stops them
+# all, the database last (forum/core/devserver.py). `env`, not a VAR=1 prefix:
+# make then runs the supervisor itself, with no shell between to catch the signal.
 run: venv
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving the forum on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and its worker)"
-	@DEBUG=1 bash -c 'trap "kill 0" EXIT; $(BIN)/python manage.py db_worker --interval 1 & $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+	@env DEBUG=1 $(BIN)/python -m forum.core.devserver --host $(HOST) --port $(PORT)
 
 # Browser tests drive Chromium: the machine's own if there is one, otherwise
 # Playwright's build (downloaded on first use, where the network allows).
@@ -43,5 +43,8 @@ lint: venv
 worker: venv
 	DEBUG=1 $(BIN)/python manage.py db_worker
 
+# Stops this checkout's embedded PostgreSQL first (whoever holds it), then wipes it.
 clean-db:
-	rm -rf .pgdata
+	@if [ -x $(BIN)/python ]; then \
+	  $(BIN)/python -m forum.core.database --data-dir .pgdata stop --force; fi
+	rm -rf .pgdata .pgdata.lock

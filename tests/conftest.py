@@ -97,3 +97,21 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+# --- the embedded database ---
+def pytest_configure(config):
+    """The test session owns the embedded PostgreSQL (forum/core/database.py): it
+    starts it if none runs and, if it did, stops it when the session ends."""
+    from contextlib import ExitStack
+
+    from forum.core import database
+
+    config._forum_database = ExitStack()
+    config._forum_database.enter_context(database.serving())
+
+
+def pytest_unconfigure(config):
+    held = getattr(config, "_forum_database", None)
+    if held is not None:
+        held.close()

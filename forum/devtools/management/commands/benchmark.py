@@ -107,6 +107,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # An owner of the embedded server (forum/core/database.py): it stays up for
+        # the whole run and, if this command started it, stops at the end.
+        from forum.core.database import serving
+
+        with serving():
+            self.run_benchmark(options)
+
+    def run_benchmark(self, options):
         if options["duration"] <= 0 or options["concurrency"] < 1:
             raise CommandError("--duration must be > 0 and --concurrency >= 1.")
         driver = options["driver"]

@@ -4,6 +4,9 @@ Every message names the rule that was broken; what the member typed comes back o
 an error.
 """
 
+import functools
+import zoneinfo
+
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from django import forms
@@ -32,6 +35,9 @@ class SignupForm(allauth_forms.SignupForm):
 
     honeypot_field_name = "homepage"
     field_order = ["username", "email", "password1", "password2"]
+    # Filled by the browser (static/js/forum.js) with its own zone; without
+    # JavaScript the member gets the board's until they choose one.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +52,14 @@ class SignupForm(allauth_forms.SignupForm):
             label="Leave this field empty",
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
+
+    def save(self, request):
+        user = super().save(request)
+        zone = valid_zone(self.cleaned_data.get("time_zone", ""))
+        if user is not None and zone:
+            user.time_zone = zone
+            user.save(update_fields=["time_zone"])
+        return user
 
     def try_save(self, request):
         if self.cleaned_data.get(self.honeypot_field_name):
@@ -65,6 +79,23 @@ def _length_error(what: str, text: str, limit: int) -> forms.ValidationError:
         f"{what} can be at most {limit:,} characters long; yours has "
         f"{len(text):,}. Please shorten it."
     )
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
+
+
+def zone_choices():
+    from django.conf import settings
+
+    board = settings.TIME_ZONE
+    return [("", f"The forum's ({board})"), *((name, name) for name in _zone_names())]
+
+
+def valid_zone(name: str) -> str:
+    """The name if it is a time zone this machine knows, else "" (the board's)."""
+    return name if name in _zone_names() else ""
 
 
 def _country_choices():
@@ -107,6 +138,12 @@ class ProfileForm(forms.Form):
         ),
     )
     theme = forms.ChoiceField(label="Colour theme", choices=User.Theme.choices)
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        choices=lambda: zone_choices(),
+        help_text="Every time on the forum is shown in this zone.",
+    )
     show_last_seen = forms.BooleanField(
         label="Show others when I was last seen", required=False
     )

@@ -74,6 +74,8 @@ class User(AbstractUser):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     show_last_seen = models.BooleanField(default=True)
     theme = models.CharField(max_length=5, choices=Theme, default=Theme.AUTO)
+    # An IANA zone ("Asia/Karachi"); empty: the board's (settings.TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_deleted_member = models.BooleanField(default=False, editable=False)
 

@@ -39,6 +39,7 @@ def update_profile(
     signature: str,
     theme: str,
     show_last_seen: bool,
+    time_zone: str = "",
 ) -> None:
     """Store the member's profile, with about/signature rendered to HTML once here.
 
@@ -54,6 +55,7 @@ def update_profile(
         "signature_html": _render(signature),
         "theme": theme,
         "show_last_seen": show_last_seen,
+        "time_zone": time_zone,
     }
     with transaction.atomic():
         User.objects.filter(pk=member.pk).update(**fields)

@@ -7,6 +7,7 @@ unset, the project starts its own embedded PostgreSQL (forum/core/database.py).
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: decides from the final response whether a guest's page may be
+    # stored for others (forum/core/pagecache.py).
+    "forum.core.pagecache.GuestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ResolvedUserMiddleware",
     "accounts.middleware.LastSeenMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "forum.moderation.middleware.BanMiddleware",
     "forum.threads.middleware.MergedThreadMiddleware",
@@ -330,6 +335,18 @@ FORUM_VIEW_FLUSH_SECONDS = env_int("FORUM_VIEW_FLUSH_SECONDS", 0 if TESTING else
 FORUM_GUEST_CACHE_SECONDS = env_int("FORUM_GUEST_CACHE_SECONDS", 60)
 # How long a shared render of a member page lives (writes replace it at once).
 FORUM_MEMBER_CACHE_SECONDS = env_int("FORUM_MEMBER_CACHE_SECONDS", 60)
+# A shared render that asks who is looking outside a declared part, or a part
+# nobody fills: an error under DEBUG and in the tests, a page rendered for the
+# viewer alone in production (forum/core/perviewer.py).
+FORUM_STRICT_PARTS = env_bool("FORUM_STRICT_PARTS", DEBUG or TESTING)
+# Where the version counters of cached pages live on a single machine
+# (forum/core/versions.py; Redis holds them when REDIS_URL is set). Every web
+# process of the machine must use the same folder.
+FORUM_VERSIONS_DIR = os.environ.get("FORUM_VERSIONS_DIR") or (
+    tempfile.mkdtemp(prefix="forum-versions-")
+    if TESTING
+    else str(BASE_DIR / ".cache" / "versions")
+)
 FORUM_READ_MARKING_DAYS = env_int("FORUM_READ_MARKING_DAYS", 30)
 FORUM_SIDEBAR_CACHE_SECONDS = env_int("FORUM_SIDEBAR_CACHE_SECONDS", 30)
 FORUM_THREAD_META_SECONDS = 600

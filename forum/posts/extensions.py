@@ -15,7 +15,10 @@ that adds to posts registers here, in its AppConfig.ready():
 - a post picture: the image that stands for a post in link previews;
 - moderator writes: who makes a change to another member's post (moderation, so
   that the change and its log entry commit together). Without one registered, the
-  posts services make it unlogged.
+  posts services make it unlogged;
+- a viewer part: a filler for a per-viewer part of a page (forum/core/perviewer.py)
+  that an app above posts decides (members collapses the posts of a member the
+  viewer ignores: the "author" region around each post of the thread page).
 
 Registrations are kept in order and never removed; registering the same name twice
 replaces the first (a reloaded app does not plug in twice).
@@ -49,6 +52,7 @@ class _Registry:
     thread_form_parts: dict[str, ThreadFormPart] = field(default_factory=dict)
     post_pictures: dict[str, Callable] = field(default_factory=dict)
     moderator_writes: dict[str, Callable] = field(default_factory=dict)
+    viewer_parts: dict[tuple[str, str], Callable] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -79,6 +83,12 @@ def register_moderator_writes(**writes: Callable) -> None:
     _registry.moderator_writes.update(writes)
 
 
+def register_viewer_part(page: str, name: str, make: Callable) -> None:
+    """`make(request) -> filler`, the filler `(arg, inner) -> html` of the part
+    `name` on pages of the kind `page` ("thread") for this request's viewer."""
+    _registry.viewer_parts[(page, name)] = make
+
+
 # --- what posts asks ---------------------------------------------------------------
 
 
@@ -101,6 +111,14 @@ def post_pictures(posts: list) -> dict[int, str]:
         for pk, name in picture(posts).items():
             found.setdefault(pk, name)
     return found
+
+
+def viewer_parts(page: str) -> dict[str, Callable]:
+    return {
+        name: make
+        for (kind, name), make in _registry.viewer_parts.items()
+        if kind == page
+    }
 
 
 def moderator_write(action: str) -> Callable | None:

@@ -109,7 +109,7 @@ def reaction_summaries(user, posts) -> dict[int, ReactionSummary]:
         mine = {p.pk: p.my_reaction_id for p in posts if p.my_reaction_id}
     elif user.is_authenticated and reacted:
         mine = dict(
-            Reaction.objects.filter(user=user, post_id__in=reacted).values_list(
+            Reaction.objects.filter(user_id=user.pk, post_id__in=reacted).values_list(
                 "post_id", "reaction_type_id"
             )
         )

@@ -1,5 +1,6 @@
 """Whole-page reads for thread pages, and the fetch-and-authorize lookup of a post."""
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,7 +16,6 @@ from forum.policy import (
     can_delete_post,
     can_edit_post,
     can_moderate,
-    can_post,
     can_react,
     can_reply,
     can_report,
@@ -43,8 +43,6 @@ class PostRow:
     can_react: bool = False
     # what the body add-ons (forum.posts.extensions) collected for this post
     addons: dict = field(default_factory=dict)
-    # everything the viewer's controls under the post depend on (control_shape)
-    shape: str = ""
 
     @property
     def body(self) -> str:
@@ -90,7 +88,7 @@ def thread_posts(user, thread: Thread, page: int):
     if can_moderate(user, thread.node):
         qs = qs.select_related("deleted_by")  # "Deleted by ..." on deleted posts
     if user.is_authenticated:  # for reaction_summaries: no query of its own
-        mine = Reaction.objects.filter(user=user, post=OuterRef("pk"))
+        mine = Reaction.objects.filter(user_id=user.pk, post=OuterRef("pk"))
         qs = qs.annotate(my_reaction_id=Subquery(mine.values("reaction_type_id")[:1]))
     # The LIMIT is implied by the range, but saying it steers the planner to the
     # index and a nested loop: on a 50,000-post thread its row estimate for the range
@@ -137,7 +135,6 @@ class ViewerPost:
     my_reaction_id: int | None  # the member's reaction type on it, if any
     last_read: int | None  # the member's read marker for the thread
     thread: Thread
-    control_shape: str = ""
 
 
 def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
@@ -155,26 +152,18 @@ def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
         return [ViewerPost(*values, thread=thread) for values in cursor.fetchall()]
 
 
-def control_shape(
-    *,
-    can_edit,
-    can_delete,
-    can_report,
-    can_react,
-    can_reply,
-    is_moderator,
-    mine_id,
-    viewer_id,
-) -> str:
-    """Everything the controls under a post (posts/_post_controls.html) depend on
-    besides the post's own shared facts, as one word: two viewers with the same
-    shape see the same controls. A shared render keeps a post's controls only for
-    viewers of the shape it was made with (forum.posts.views.thread). A post the
-    viewer reacted to names them "You" and lists the others: that shape is theirs
-    alone."""
-    flags = (can_edit, can_delete, can_report, can_react, can_reply, is_moderator)
-    word = "".join("1" if flag else "0" for flag in flags)
-    return f"{word}m{mine_id}u{viewer_id}" if mine_id else f"{word}m0"
+def control_inputs(user, post, my_reaction_id=None) -> tuple:
+    """Everything the controls under a post (posts/_post_controls.html) show that
+    depends on who is looking, besides what the page as a whole decides (may
+    reply, moderates): two viewers with the same inputs see the same controls.
+    A post the viewer reacted to says "You": those inputs are theirs alone."""
+    return (
+        can_edit_post(user, post),
+        can_delete_post(user, post),
+        can_report(user, post),
+        can_react(user, post),
+        my_reaction_id,
+    )
 
 
 def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[PostRow]:
@@ -188,19 +177,6 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
         for post in posts
     ]
     attach_reactions(user, rows)  # reactions: constant queries for the page
-    moderator = can_moderate(user, thread.node)
-    for row in rows:
-        mine = row.reactions.mine if row.reactions is not None else None
-        row.shape = control_shape(
-            can_edit=row.can_edit,
-            can_delete=row.can_delete,
-            can_report=row.can_report,
-            can_react=row.can_react,
-            can_reply=can_reply,
-            is_moderator=moderator,
-            mine_id=mine.pk if mine else 0,
-            viewer_id=user.pk,
-        )
     return rows
 
 
@@ -232,48 +208,42 @@ def thread_page(user, thread: Thread, page: int) -> ThreadPage:
     )
 
 
-def shared_variant(user, thread: Thread) -> str | None:
-    """Who a member is, as far as a shared render of this thread's pages is
-    concerned (forum.core.pagecache.member_render), or None when the member gets
-    a page of their own: moderators and staff (hidden posts, tools, IPs) and
-    banned members (their ban notice)."""
-    if not user.is_authenticated or is_moderator(user) or is_banned(user):
-        return None
-    role = "member" if can_post(user) else "unverified"
-    theme = getattr(user, "theme", "auto")
-    return f"{role}|reply={can_reply(user, thread):d}|theme={theme}"
+def page_facts(user, thread: Thread) -> tuple:
+    """What a thread page as a whole shows differently per viewer: whether they
+    may reply (and why not), whether they moderate it (hidden posts, tools). A
+    viewer whose facts differ from a shared render's representative gets a page
+    of their own (forum/core/perviewer.py)."""
+    allowed = can_reply(user, thread)
+    return (
+        allowed,
+        "" if allowed else reply_refusal(user, thread),
+        can_moderate(user, thread.node),
+        is_moderator(user),  # the header's moderation link
+        is_banned(user),
+    )
 
 
 def viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
-    """A member's slice of a page, for filling the holes of a shared render: the
-    posts without what every viewer shares (bodies, authors, cards), each with
-    its `control_shape` for this member and the member's read marker for the
-    thread as `last_read` (None: never read). The same shape as the full rows
-    would get (`_rows`), without building their reaction summaries."""
-    posts = _viewer_posts(user, thread, page)
-    allowed = can_reply(user, thread)
-    moderator = can_moderate(user, thread.node)
-    for post in posts:
-        post.control_shape = control_shape(
-            can_edit=can_edit_post(user, post),
-            can_delete=can_delete_post(user, post),
-            can_report=can_report(user, post),
-            can_react=can_react(user, post),
-            can_reply=allowed,
-            is_moderator=moderator,
-            mine_id=post.my_reaction_id,
-            viewer_id=user.pk,
-        )
-    return posts
+    """A member's slice of a page, for filling the parts of a shared render: the
+    posts without what every viewer shares (bodies, authors, cards), with the
+    member's own reaction and their read marker for the thread as `last_read`
+    (None: never read)."""
+    return _viewer_posts(user, thread, page)
 
 
-def viewer_rows(user, thread: Thread, posts: list[ViewerPost]) -> dict[int, PostRow]:
+def viewer_rows(
+    user, thread: Thread, posts: list[ViewerPost], loaded: dict | None = None
+) -> dict[int, PostRow]:
     """Full rows for some of `viewer_posts`, by id, to draw their controls: one
-    query for them all, none when there are none."""
+    query for them all, none when there are none or the page just loaded them
+    (`loaded`: post id -> Post, from rendering the shared page)."""
     if not posts:
         return {}
     mine = {post.pk: post.my_reaction_id for post in posts}
-    full = list(Post.objects.filter(pk__in=mine).order_by("position"))
+    if loaded and all(pk in loaded for pk in mine):
+        full = [copy.copy(loaded[pk]) for pk in mine]
+    else:
+        full = list(Post.objects.filter(pk__in=mine).order_by("position"))
     for post in full:
         post.thread = thread
         post.my_reaction_id = mine[post.pk]

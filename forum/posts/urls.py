@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from forum.posts import reaction_views, views
+from forum.posts import pages, reaction_views, views
 
 app_name = "posts"
 
@@ -8,8 +8,8 @@ THREAD = r"^threads/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
 NODE = r"^forums/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
 
 urlpatterns = [
-    re_path(THREAD + r"$", views.thread, name="thread"),
-    re_path(THREAD + r"page-(?P<page>\d+)$", views.thread, name="thread_page"),
+    re_path(THREAD + r"$", pages.thread, name="thread"),
+    re_path(THREAD + r"page-(?P<page>\d+)$", pages.thread, name="thread_page"),
     re_path(THREAD + r"reply$", views.reply, name="reply"),
     re_path(NODE + r"post-thread$", views.post_thread, name="post_thread"),
     path("posts/<int:pk>/", views.post_redirect, name="post"),

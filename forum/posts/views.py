@@ -1,17 +1,14 @@
-"""Thread pages and writing: start a thread, reply, quote, edit, delete."""
+"""Writing: start a thread, reply, quote, edit, delete, restore; a post's history.
+(The thread page itself is forum/posts/pages.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from forum.core import pagecache
-from forum.core.http import client_ip, visitor_key
+from forum.core.http import client_ip
 from forum.core.markup import quote_tag_for
-from forum.core.pagecache import guest_cached
-from forum.core.pagination import parse_page
 from forum.core.safe_redirect import safe_next
 from forum.policy import (
     can_delete_post,
@@ -24,133 +21,19 @@ from forum.policy import (
     reply_refusal,
     require,
 )
-from forum.posts import chrome, extensions, selectors, services
+from forum.posts import extensions, services
 from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.posts.models import Post
 from forum.posts.selectors import get_post_for_user_or_404
 from forum.threads.selectors import (
-    authorize_thread,
     get_node_for_user_or_404,
     get_thread_for_user_or_404,
 )
-from forum.threads.services import mark_thread_read
-from forum.threads.viewcounts import record_view
 
 
 def _posted(request):
     # Not `request.POST or None`: an empty POST must still be a (failing) submission.
     return request.POST if request.method == "POST" else None
-
-
-@guest_cached(lambda pk, **_: [f"thread:{pk}"])
-def thread(request, pk: int, slug: str = "", page: int = 1):
-    thread = authorize_thread(request.user, pk, _thread_row(request, pk))
-    page = parse_page(page)
-    if slug != thread.slug or page > thread.page_count:
-        target = thread.get_absolute_url(min(page, thread.page_count))
-        return redirect(target, permanent=slug != thread.slug)
-    record_view(thread.pk, visitor_key(request))
-    variant = selectors.shared_variant(request.user, thread)
-    if variant is None:  # guests (missed the page cache), moderators, banned
-        response = _own_thread_page(request, thread, page)
-    else:
-        response = _shared_thread_page(request, thread, page, variant)
-    response.page_cache_hook = ("thread-view", thread.pk)  # count cached views too
-    return response
-
-
-def _thread_row(request, pk: int):
-    """The thread with its forum, as the page's cached renders know it: kept by
-    this process until a write to the thread (or the site) changes its version."""
-    from forum.threads.models import Thread
-
-    def load():
-        return next(iter(Thread.objects.select_related("node").filter(pk=pk)[:1]), None)
-
-    names = ["site", f"thread:{pk}"]
-    return pagecache.versioned_row(request, names, f"thread:{pk}", load)
-
-
-def _thread_context(data, thread) -> dict:
-    form = ReplyForm() if data.can_reply else None
-    return {"page": data, "thread": thread, "form": form}
-
-
-def _own_thread_page(request, thread, page: int):
-    """A thread page rendered for this viewer alone."""
-    data = selectors.thread_page(request.user, thread, page)
-    if data.rows:
-        last = data.rows[-1].post.position
-        mark_thread_read(user=request.user, thread=thread, position=last)
-    return render(request, "posts/thread.html", _thread_context(data, thread))
-
-
-def _shared_thread_page(request, thread, page: int, variant: str):
-    """A member's thread page: the render shared by every member of the same
-    variant who sees the same posts, with this member's holes filled (the account
-    menu, messages, the CSRF token, and the controls under each post whose shape
-    differs from the one it was rendered with)."""
-    user = request.user
-    posts = selectors.viewer_posts(user, thread, page)
-    if posts:
-        last = posts[-1]
-        mark_thread_read(
-            user=user, thread=thread, position=last.position, last_read=last.last_read
-        )
-    ids = ",".join(str(post.pk) for post in posts)
-
-    made = {}
-
-    def render_shared() -> str | None:
-        made["data"] = data = selectors.thread_page(user, thread, page)
-        if any(row.per_viewer for row in data.rows):
-            return None
-        context = _thread_context(data, thread) | pagecache.shared_context()
-        return render_to_string("posts/thread.html", context, request)
-
-    shared, held, key = pagecache.member_render(
-        request, [f"thread:{thread.pk}"], f"{variant}|{ids}", render_shared
-    )
-    if shared is None:  # this page differs per viewer: render it for this one
-        data = made.get("data") or selectors.thread_page(user, thread, page)
-        return render(request, "posts/thread.html", _thread_context(data, thread))
-    # Posts whose controls this member sees otherwise than the render's first
-    # viewer did (their own posts, those they reacted to): drawn again, once per
-    # shape in this process while the render lives (the shape says all they
-    # show), from one query for all the posts not drawn yet.
-    recorded = {int(hole.arg): hole.shape for hole in pagecache.holes(shared, "post")}
-    differing = {
-        post.pk: post
-        for post in posts
-        if recorded.get(post.pk, post.control_shape) != post.control_shape
-    }
-    drawn = {}
-    for pk, post in differing.items():
-        html = pagecache.fragment_get(key, f"controls:{pk}:{post.control_shape}")
-        if html is not None:
-            drawn[pk] = html
-    missing = [post for pk, post in differing.items() if pk not in drawn]
-    for pk, row in selectors.viewer_rows(user, thread, missing).items():
-        context = {
-            "row": row,
-            "post": row.post,
-            "thread": thread,
-            "can_reply": can_reply(user, thread),
-            "is_moderator": False,
-            "user": user,
-            "csrf_token": pagecache.csrf_placeholder(),  # one token on the page
-        }
-        drawn[pk] = render_to_string("posts/_post_controls.html", context, request)
-        shape = differing[pk].control_shape
-        pagecache.fragment_set(key, f"controls:{pk}:{shape}", drawn[pk])
-
-    def controls(arg: str, shape: str, inner: str) -> str:
-        return drawn.get(int(arg), inner)
-
-    fillers = chrome.page_fillers(request) | {"post": controls}
-    response = HttpResponse(pagecache.fill(shared, request, fillers))
-    response["X-Page-Cache"] = "member-hit" if held else "member-miss"
-    return response
 
 
 def post_redirect(request, pk: int):

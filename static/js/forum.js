@@ -57,3 +57,13 @@
   list.querySelectorAll(".js-multiquote").forEach((button) => { button.hidden = false; });
   refresh();
 })();
+
+// Sign-up: the browser's own time zone, so times read right from the first page
+// (without JavaScript the member gets the forum's until they choose one).
+(function () {
+  "use strict";
+  const zone = (Intl.DateTimeFormat().resolvedOptions() || {}).timeZone || "";
+  document.querySelectorAll('input[type="hidden"][name="time_zone"]').forEach((input) => {
+    if (!input.value) input.value = zone;
+  });
+})();

@@ -1,44 +1,26 @@
-"""Template helpers shared by every page: times, avatars, numbers, holes."""
+"""Template helpers shared by every page: times, avatars, numbers, per-viewer parts."""
 
 import re
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from forum.core import perviewer, timefmt
 
 register = template.Library()
 
 
-@register.simple_tag
-def time_tag(value, fmt: str = "M j, Y"):
-    """A <time> element with a machine-readable datetime and a readable label."""
+@register.simple_tag(takes_context=True)
+def time_tag(context, value, fmt: str = "date"):
+    """A <time> element: the moment in UTC for machines, the viewer's local time
+    for people ("relative", "date", "datetime": forum/core/timefmt.py). In a shared
+    render, a slot each viewer's request fills."""
     if not value:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    now = timezone.localtime()
-    if fmt == "relative":
-        delta = now - local
-        if delta.total_seconds() < 60:
-            label = "A moment ago"
-        elif delta.total_seconds() < 3600:
-            minutes = int(delta.total_seconds() // 60)
-            label = f"{minutes} minute{'s' if minutes != 1 else ''} ago"
-        elif local.date() == now.date():
-            label = f"Today at {date_format(local, 'g:i A')}"
-        elif (now.date() - local.date()).days == 1:
-            label = f"Yesterday at {date_format(local, 'g:i A')}"
-        else:
-            label = date_format(local, "M j, Y")
-    else:
-        label = date_format(local, fmt)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        date_format(local, "M j, Y \\a\\t g:i A"),
-        label,
-    )
+    style = timefmt.style_for(fmt)
+    if context.get("SHARED_RENDER"):
+        return mark_safe(perviewer.time_marker(value, style))  # noqa: S308
+    return mark_safe(timefmt.element(value, style))  # noqa: S308
 
 
 @register.inclusion_tag("partials/_avatar.html")
@@ -72,36 +54,55 @@ def compact_number(value):
     return str(n)
 
 
-class _HoleNode(template.Node):
-    def __init__(self, bits, nodelist):
+class _PartNode(template.Node):
+    def __init__(self, kind, bits, nodelist):
+        self.kind = kind
         self.bits = bits
         self.nodelist = nodelist
 
     def render(self, context):
-        inner = self.nodelist.render(context)
+        name, arg = ([str(b.resolve(context)) for b in self.bits] + [""])[:2]
+        for word in (name, arg):
+            if not _PART_WORD.fullmatch(word):
+                raise template.TemplateSyntaxError(f"part: {word!r} is not a word")
         if not context.get("SHARED_RENDER"):
-            return inner
-        from forum.core.pagecache import hole_close, hole_open
+            inner = self.nodelist.render(context)
+            if self.kind == "part":
+                return inner
+            # A region every viewer sees, that this viewer may see otherwise:
+            # the page's filler decides, as it will on a shared render.
+            filler = (context.get("PER_VIEWER_PARTS") or {}).get(name)
+            return mark_safe(filler(arg, inner) if filler else inner)  # noqa: S308
+        if self.kind == "wrap":
+            inner = self.nodelist.render(context)
+            opening = perviewer.wrap_open(name, arg)
+        else:
+            try:
+                inner = self.nodelist.render(context)
+            except perviewer.UndeclaredPart:
+                inner = None  # nobody in particular cannot draw it: no default
+            opening = perviewer.part_open(name, arg, inner is not None)
+        return mark_safe(opening + (inner or "") + perviewer.part_close())  # noqa: S308
 
-        name, arg, shape = ([str(b.resolve(context)) for b in self.bits] + ["", ""])[:3]
-        for part in (name, arg, shape):
-            if not _HOLE_WORD.fullmatch(part):
-                raise template.TemplateSyntaxError(f"hole: {part!r} is not a word")
-        return mark_safe(hole_open(name, arg, shape) + inner + hole_close())  # noqa: S308
+
+_PART_WORD = re.compile(r"[\w.-]*")
 
 
-_HOLE_WORD = re.compile(r"[\w.-]*")
+def _part_tag(kind):
+    def tag(parser, token):
+        bits = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+        if not 1 <= len(bits) <= 2:
+            raise template.TemplateSyntaxError(f"{kind} takes a name and an argument")
+        nodelist = parser.parse((f"end{kind}",))
+        parser.delete_first_token()
+        return _PartNode(kind, bits, nodelist)
+
+    return tag
 
 
-@register.tag
-def hole(parser, token):
-    """`{% hole "post" post.pk shape %}...{% endhole %}`: a part of the page that
-    differs per viewer. Rendered as is, except in a shared render
-    (forum.core.pagecache.member_render), where it is marked so that each viewer's
-    request fills it (forum.core.pagecache.fill)."""
-    bits = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
-    if not 1 <= len(bits) <= 3:
-        raise template.TemplateSyntaxError("hole takes a name, an argument, a shape")
-    nodelist = parser.parse(("endhole",))
-    parser.delete_first_token()
-    return _HoleNode(bits, nodelist)
+register.tag("part", _part_tag("part"))
+register.tag("wrap", _part_tag("wrap"))
+# `{% part "name" arg %}...{% endpart %}`: a region drawn per viewer (the account
+# menu, a post's controls). `{% wrap "name" arg %}...{% endwrap %}`: a region every
+# viewer sees, which the page's filler may change for one viewer (a post by a
+# member they ignore). Both: forum/core/perviewer.py.

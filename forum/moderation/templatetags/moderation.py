@@ -1,5 +1,5 @@
 """The moderator controls on thread and forum pages. Each tag asks
-forum/permissions.py (answers from the cached snapshot: no query per post) and hands
+forum.policy (answers from the cached snapshot: no query per post) and hands
 its template booleans."""
 
 from django import template

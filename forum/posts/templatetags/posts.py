@@ -5,6 +5,7 @@ from collections import OrderedDict
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -14,7 +15,7 @@ _cards: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def _card_key(post, author_title: str) -> tuple:
+def _card_key(post, author_title: str, shared: bool) -> tuple:
     author = post.author
     facts = None
     if author is not None:
@@ -29,15 +30,19 @@ def _card_key(post, author_title: str) -> tuple:
             str(author.country),
             author.location,
         )
-    return (post.author_name, author_title, facts)
+    # The card shows a date: a shared render keeps a slot for it, a page of the
+    # viewer's own shows it in their time zone.
+    zone = "" if shared else timezone.get_current_timezone_name()
+    return (post.author_name, author_title, facts, shared, zone)
 
 
-@register.simple_tag
-def author_card(post, author_title: str = ""):
+@register.simple_tag(takes_context=True)
+def author_card(context, post, author_title: str = ""):
     """The author card beside a post. A megathread page shows the same few authors
     over and over, so each distinct card is rendered once per process; the key holds
     every fact the card shows, so a changed count or avatar renders afresh."""
-    key = _card_key(post, author_title)
+    shared = bool(context.get("SHARED_RENDER"))
+    key = _card_key(post, author_title, shared)
     with _lock:
         html = _cards.get(key)
         if html is not None:
@@ -45,7 +50,8 @@ def author_card(post, author_title: str = ""):
             return html
     html = mark_safe(  # noqa: S308 - the output of an autoescaping template
         render_to_string(
-            "posts/_author_card.html", {"post": post, "author_title": author_title}
+            "posts/_author_card.html",
+            {"post": post, "author_title": author_title, "SHARED_RENDER": shared},
         )
     )
     with _lock:

@@ -3,6 +3,8 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -78,6 +80,11 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, blank=True, default="")
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_deleted_member = models.BooleanField(default=False, editable=False)
+    # Members whose posts this member has collapsed (forum.members.services): read
+    # with the member on every request, so asking costs nothing.
+    ignored_members = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, editable=False
+    )
 
     objects = MemberManager()
 
@@ -93,6 +100,7 @@ class User(AbstractUser):
             models.Index(fields=["-message_count"], name="user_messages_idx"),
             models.Index(fields=["-reaction_score"], name="user_reactions_idx"),
             models.Index(fields=["-date_joined"], name="user_joined_idx"),
+            GinIndex(fields=["ignored_members"], name="user_ignoring_idx"),
         ]
 
     def __str__(self):

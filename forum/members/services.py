@@ -6,8 +6,10 @@ One transaction; the avatar files go once it has committed.
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Func, Value
 
 from accounts.services import _delete_files, avatar_file_names
+from forum.policy import can_ignore
 from forum.posts import reactions
 from forum.posts.models import Post
 from forum.threads.models import Node, Thread
@@ -69,3 +71,36 @@ def delete_account(*, member) -> None:
     EmailAddress.objects.filter(user=locked).delete()
     _rename_content(locked, name)
     transaction.on_commit(lambda: _delete_files(old_files))
+
+
+MAX_IGNORED = 1000
+
+
+class IgnoreRefused(Exception):
+    """str() is the message for the member."""
+
+
+def ignore_member(*, member, ignored) -> None:
+    """Collapse `ignored`'s posts for `member` (and, later, keep their mentions,
+    alerts and conversations away). One statement, so two tabs cannot lose one."""
+    if not can_ignore(member, ignored):
+        raise IgnoreRefused(f"You can't ignore {ignored.username}.")
+    if len(member.ignored_members) >= MAX_IGNORED:
+        raise IgnoreRefused(f"You can ignore at most {MAX_IGNORED:,} members.")
+    User.objects.filter(pk=member.pk).exclude(
+        ignored_members__contains=[ignored.pk]
+    ).update(
+        ignored_members=Func(
+            F("ignored_members"), Value(ignored.pk), function="array_append"
+        )
+    )
+    member.refresh_from_db(fields=["ignored_members"])
+
+
+def unignore_member(*, member, ignored_id: int) -> None:
+    User.objects.filter(pk=member.pk).update(
+        ignored_members=Func(
+            F("ignored_members"), Value(ignored_id), function="array_remove"
+        )
+    )
+    member.refresh_from_db(fields=["ignored_members"])

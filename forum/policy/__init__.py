@@ -17,6 +17,7 @@ from forum.policy.rules import (
     can_delete_post,
     can_edit_news_quote,
     can_edit_post,
+    can_ignore,
     can_look_up_ip,
     can_moderate,
     can_post,
@@ -35,6 +36,7 @@ from forum.policy.rules import (
     can_view_profile,
     can_view_thread,
     can_warn,
+    ignores,
     is_admin,
     is_awaiting_approval,
     is_banned,
@@ -53,6 +55,7 @@ from forum.policy.rules import (
 
 __all__ = [
     "AWAITING_APPROVAL",
+    "ignores",
     "is_staff",
     "is_admin",
     "can_moderate",
@@ -79,6 +82,7 @@ __all__ = [
     "can_react",
     "react_refusal",
     "can_edit_post",
+    "can_ignore",
     "can_delete_post",
     "can_view_edit_history",
     "can_report",

@@ -379,6 +379,21 @@ def can_view_profile(viewer, member) -> bool:
     return member.is_active or is_staff(viewer)
 
 
+def can_ignore(user, member) -> bool:
+    """Members may ignore other members, never staff or moderators (whose notices
+    must reach everyone), nor themselves."""
+    if not user.is_authenticated or member.pk == user.pk:
+        return False
+    if member.is_deleted_member or not member.is_active:
+        return False
+    return not (is_staff(member) or is_moderator(member))
+
+
+def ignores(user, member_id) -> bool:
+    """Whether the viewer has collapsed this member's posts."""
+    return bool(member_id) and member_id in (getattr(user, "ignored_members", ()) or ())
+
+
 # --- end members ---
 
 

@@ -285,6 +285,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail goes out through the outbox (forum/core/mail.py): the worker sends it and
+# retries a failure after MAIL_RETRY_SECONDS, then twice that each time, giving
+# up after MAIL_MAX_ATTEMPTS. A server that never answers costs one attempt
+# EMAIL_TIMEOUT seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+FORUM_MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+FORUM_MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 
 # Security: strict unless DEBUG. SECURE_SSL_REDIRECT can be switched off for a
 # TLS-terminating proxy that talks plain HTTP to us on a private network.

@@ -199,7 +199,14 @@ FORUM_RATE_LIMITS = {
     "search": env_rate("RATE_LIMIT_SEARCH", (20, 60)),
     "react": env_rate("RATE_LIMIT_REACT", (30, 60)),
     "report": env_rate("RATE_LIMIT_REPORT", (10, 3600)),
+    # Failed logins (accounts/login_limits.py): per login and address, and a
+    # softer one per login from everywhere that never refuses a fresh address.
+    "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
+    "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
 }
+# allauth counts failed logins per address only: its per-login count locked an
+# account for everyone (the forum's own limits above replace it).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 if not RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 

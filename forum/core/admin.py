@@ -16,9 +16,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "kind",
         "status",
         "attempts",
+        "error",
         "next_attempt_at",
         "created_at",
-        "sent_at",
     ]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to"]
@@ -41,6 +41,11 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     @admin.display(description="To")
     def recipients(self, obj):
         return ", ".join(obj.to)
+
+    @admin.display(description="Last error")
+    def error(self, obj):
+        text = obj.last_error if obj.status != OutgoingMail.Status.SENT else ""
+        return text if len(text) <= 60 else text[:59] + "…"
 
     @admin.action(description="Send the selected e-mails again now")
     def send_again(self, request, queryset):

@@ -11,6 +11,7 @@ from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.validators import URLValidator
 from django_countries import countries
 
@@ -65,6 +66,11 @@ class SignupForm(allauth_forms.SignupForm):
         if self.cleaned_data.get(self.honeypot_field_name):
             response = get_adapter().respond_email_verification_sent(request, None)
             return None, response
+        if self.account_already_exists:
+            # allauth then only queues an "account already exists" mail, which
+            # is quick; a real sign-up hashes the password, which is slow. Hash
+            # here too, so the time taken does not tell whose address it is.
+            make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
 
 

@@ -209,7 +209,14 @@ FORUM_RATE_LIMITS = {
     "search": env_rate("RATE_LIMIT_SEARCH", (20, 60)),
     "react": env_rate("RATE_LIMIT_REACT", (30, 60)),
     "report": env_rate("RATE_LIMIT_REPORT", (10, 3600)),
+    # Failed logins (accounts/login_limits.py): per login and address, and a
+    # softer one per login from everywhere that never refuses a fresh address.
+    "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
+    "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
 }
+# allauth counts failed logins per address only: its per-login count locked an
+# account for everyone (the forum's own limits above replace it).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 if not RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 
@@ -295,6 +302,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail goes out through the outbox (forum/core/mail.py): the worker sends it and
+# retries a failure after MAIL_RETRY_SECONDS, then twice that each time, giving
+# up after MAIL_MAX_ATTEMPTS. A server that never answers costs one attempt
+# EMAIL_TIMEOUT seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+FORUM_MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+FORUM_MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 
 # Security: strict unless DEBUG. SECURE_SSL_REDIRECT can be switched off for a
 # TLS-terminating proxy that talks plain HTTP to us on a private network.

@@ -87,6 +87,14 @@ def _count(cache_key: str, *, timeout: int) -> int:
     return used
 
 
+def _window(action: str, key: str, seconds: int) -> tuple[str, int]:
+    """The cache key of the current window, and the seconds left in it."""
+    now = _now()
+    window = int(now // seconds)
+    left = max(1, int((window + 1) * seconds - now))
+    return f"rate:{action}:{key}:{window}", left
+
+
 def hit(action: str, *, key: str) -> tuple[int, int, int] | None:
     """Count one use of the action by `key`: (uses in this window, budget,
     seconds left in it), or None when the action is not limited."""
@@ -94,12 +102,28 @@ def hit(action: str, *, key: str) -> tuple[int, int, int] | None:
     if found is None:
         return None
     count, seconds = found
-    now = _now()
-    window = int(now // seconds)
-    cache_key = f"rate:{action}:{key}:{window}"
+    cache_key, left = _window(action, key, seconds)
     used = _count(cache_key, timeout=seconds + 5)
-    left = max(1, int((window + 1) * seconds - now))
     return used, count, left
+
+
+def peek(action: str, *, key: str) -> tuple[int, int, int] | None:
+    """Like hit(), counting nothing: for limits on failures, which are looked
+    at before the attempt and counted only when it fails."""
+    found = budget(action)
+    if found is None:
+        return None
+    count, seconds = found
+    cache_key, left = _window(action, key, seconds)
+    return cache.get(cache_key, 0), count, left
+
+
+def clear(action: str, *, key: str) -> None:
+    """Forget the uses of this window (a success that proves the failures were
+    the owner's own)."""
+    found = budget(action)
+    if found is not None:
+        cache.delete(_window(action, key, found[1])[0])
 
 
 def check(action: str, *, key: str, noun: str) -> None:

@@ -9,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.outbox import run_worker
 
 
 def png_bytes() -> bytes:
@@ -30,6 +31,7 @@ def test_sign_up_verify_fill_profile_upload_avatar_post_and_see_the_card(page):
     page.get_by_label("Password (again)").fill("a-long-pass-phrase-42")
     page.locator("form button[type=submit]").last.click()
     expect(page.get_by_text("Verify Your Email Address").first).to_be_visible()
+    run_worker()  # the worker sends the mail the sign-up queued
 
     link = re.search(r"http://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)
     assert link, mail.outbox[-1].body

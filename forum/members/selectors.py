@@ -20,7 +20,7 @@ from accounts.titles import title_for, title_ladder
 from accounts.validators import MAX_LENGTH as USERNAME_MAX_LENGTH
 from accounts.validators import normalize_username
 from forum.core.pagination import PageNav, page_nav
-from forum.policy import can_view_profile
+from forum.policy import can_ignore, can_view_profile, ignores
 from forum.posts.models import Post
 from forum.threads.models import Thread
 
@@ -82,6 +82,8 @@ class ProfilePage:
     threads: list
     thread_count: int
     is_self: bool
+    can_ignore: bool = False
+    is_ignored: bool = False
 
 
 def _visible_posts(viewer, member):
@@ -120,6 +122,8 @@ def profile_page(viewer, member, page: int) -> ProfilePage:
         threads=list(threads_qs.order_by("-created_at")[:RECENT_THREADS]),
         thread_count=threads_qs.count(),
         is_self=is_self,
+        can_ignore=can_ignore(viewer, member),
+        is_ignored=ignores(viewer, member.pk),
     )
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm
 from forum.core.pagination import parse_page
@@ -28,6 +29,27 @@ def members(request):
         page=parse_page(request.GET.get("page")),
     )
     return render(request, "members/members.html", {"page": page})
+
+
+@login_required
+@require_POST
+def ignore(request, pk: int):
+    """Ignore a member, or stop ignoring them (the profile's button)."""
+    member = get_member_for_user_or_404(request.user, pk)
+    if request.POST.get("undo"):
+        services.unignore_member(member=request.user, ignored_id=member.pk)
+        messages.success(request, f"You are no longer ignoring {member.username}.")
+    else:
+        try:
+            services.ignore_member(member=request.user, ignored=member)
+        except services.IgnoreRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"You are now ignoring {member.username}: their posts are collapsed.",
+            )
+    return redirect(member.get_absolute_url())
 
 
 @login_required

@@ -1,0 +1,217 @@
+"""The oracle for shared renders: for every page that has one and every kind of
+viewer, the page served from the shared render (whoever's visit made it) is, byte
+for byte once the CSRF tokens are set aside, the page rendered for that viewer
+alone. Guests are held to the same standard against the guest page cache.
+
+Viewers: a guest, a new member (e-mail not confirmed), a member who reacted to a
+post, the author of posts on the page, a member who ignores an author on the
+page, a member in another time zone, a moderator of the forum, a banned member,
+and staff.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from forum.core import timefmt
+from forum.moderation.services import community
+from forum.posts.models import Post
+from tests import factories
+from tests.moderation.conftest import make_moderator
+
+KINDS = [
+    "guest",
+    "new_member",
+    "reacted",
+    "author",
+    "ignoring",
+    "elsewhere",
+    "moderator",
+    "banned",
+    "staff",
+]
+NOW = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Every page of the test is read at the same moment."""
+    monkeypatch.setattr(timefmt, "now", lambda: NOW)
+
+
+@pytest.fixture
+def board(db, frozen, forum_node, reaction_types, settings):
+    people = {
+        "author": factories.MemberFactory(username="Desert Hawk"),
+        "reacted": factories.MemberFactory(username="Saleem"),
+        "ignoring": factories.MemberFactory(username="Windjammer"),
+        "elsewhere": factories.MemberFactory(
+            username="Maple", time_zone="Asia/Karachi"
+        ),
+        "new_member": factories.MemberFactory(username="Newcomer", verified=False),
+        "moderator": make_moderator(
+            factories.MemberFactory(username="Mod"), forum_node
+        ),
+        "banned": factories.MemberFactory(username="Troll"),
+        "staff": factories.MemberFactory(username="Admin", is_staff=True),
+        "other": factories.MemberFactory(username="Ayesha R."),
+    }
+    thread = factories.make_thread(
+        author=people["author"],
+        node=forum_node,
+        title="Border talks",
+        replies=6,
+        repliers=[people["other"], people["author"], people["reacted"]],
+    )
+    # Times that read differently in Karachi (the next day there) and here.
+    Post.objects.filter(thread=thread).update(
+        created_at=NOW - timedelta(hours=2, minutes=10)
+    )
+    Post.objects.filter(thread=thread, position=2).update(
+        created_at=NOW - timedelta(minutes=7)
+    )
+    posts = list(Post.objects.filter(thread=thread).order_by("position"))
+    factories.react(
+        user=people["reacted"], post=posts[0], reaction_type=reaction_types["Like"]
+    )
+    factories.react(
+        user=people["other"], post=posts[0], reaction_type=reaction_types["Love"]
+    )
+    people["ignoring"].ignored_members = [people["other"].pk]
+    people["ignoring"].save(update_fields=["ignored_members"])
+    community.ban_member(
+        actor=people["staff"], member=people["banned"], reason="Trolling", days=2
+    )
+    thread.refresh_from_db()
+    return thread, people
+
+
+def _client(people, kind) -> Client:
+    client = Client()
+    if kind != "guest":
+        client.force_login(people[kind])
+    return client
+
+
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+
+
+def _page(client, url) -> tuple[str, str]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = _TOKEN.sub(r"\1TOKEN\2", response.content.decode())
+    return html, response.get("X-Page-Cache", "")
+
+
+def _alone(people, kind, url, settings) -> str:
+    """The page rendered for this viewer alone: no shared render, no cache."""
+    settings.FORUM_MEMBER_CACHE_SECONDS = 0
+    settings.FORUM_GUEST_CACHE_SECONDS = 0
+    try:
+        return _page(_client(people, kind), url)[0]
+    finally:
+        settings.FORUM_MEMBER_CACHE_SECONDS = 60
+        settings.FORUM_GUEST_CACHE_SECONDS = 60
+
+
+def _first_difference(a: str, b: str) -> str:
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+    at = min(len(a), len(b)) if at is None else at
+    start = max(0, at - 200)
+    return f"shared: ...{a[start : at + 200]!r}\nalone: ...{b[start : at + 200]!r}"
+
+
+def _pages(thread):
+    return {"thread page": thread.get_absolute_url()}
+
+
+@pytest.mark.parametrize("warmer", KINDS)
+def test_every_viewer_sees_their_own_page_whoever_made_the_shared_render(
+    board, settings, warmer
+):
+    thread, people = board
+    for name, url in _pages(thread).items():
+        settings.FORUM_MEMBER_CACHE_SECONDS = settings.FORUM_GUEST_CACHE_SECONDS = 60
+        _page(_client(people, warmer), url)  # this visit makes the shared render
+        for kind in KINDS:
+            served, how = _page(_client(people, kind), url)
+            alone = _alone(people, kind, url, settings)
+            assert served == alone, (
+                f"{name}, made by {warmer}, served to {kind} ({how}):\n"
+                + _first_difference(served, alone)
+            )
+
+
+def test_members_are_served_the_shared_render_where_they_may_be(board, settings):
+    thread, people = board
+    url = thread.get_absolute_url()
+    _page(_client(people, "other"), url)
+
+    pages = {kind: _page(_client(people, kind), url) for kind in KINDS}
+    served = {kind: how for kind, (_, how) in pages.items()}
+
+    # What differs is there: each reads the times in their own zone, the member
+    # who ignores Ayesha R. finds her posts collapsed, Saleem sees "You".
+    assert "Today at 21:20" in pages["reacted"][0]
+    assert "Today at 02:20" in pages["elsewhere"][0]  # Karachi: past midnight
+    assert "Today at 21:20" not in pages["elsewhere"][0]
+    assert "You are ignoring content by this member" in pages["ignoring"][0]
+    assert "You are ignoring" not in pages["reacted"][0]
+    assert "You, " in pages["reacted"][0] or "You and" in pages["reacted"][0]
+    assert "You and" not in pages["author"][0]
+    # Members whose page differs as a whole get their own; everyone else shares.
+    for kind in ("reacted", "author", "ignoring", "elsewhere"):
+        assert served[kind] == "member-hit", (kind, served)
+    for kind in ("moderator", "banned", "staff"):
+        assert served[kind] == "", (kind, served)
+    assert served["guest"] in ("hit", "miss")
+
+
+def test_the_oracle_sees_a_part_left_undeclared(board, settings, monkeypatch):
+    """If a template showed a member's name outside a part, the shared render
+    could not be made for nobody in particular: the strict mode says so."""
+    from forum.core import perviewer
+
+    thread, people = board
+    original = perviewer.SharedPage._make
+
+    def leaky(self, request, representative):
+        return original(self, request, request.user)  # the viewer, not nobody
+
+    monkeypatch.setattr(perviewer.SharedPage, "_make", leaky)
+    _page(_client(people, "reacted"), thread.get_absolute_url())  # Saleem's render
+    served = _page(_client(people, "elsewhere"), thread.get_absolute_url())[0]
+    alone = _alone(people, "elsewhere", thread.get_absolute_url(), settings)
+    assert served != alone  # the test above would catch such a render
+
+
+def test_a_part_nobody_fills_yields_the_viewers_own_page(board, settings, monkeypatch):
+    """Fail closed: a slot without a filler is never filled with what the shared
+    render holds; the viewer gets a page rendered for them alone (and in strict
+    mode, the error)."""
+    from forum.core.perviewer import CannotFill
+    from forum.posts import pages
+
+    thread, people = board
+    url = thread.get_absolute_url()
+    declared = pages._parts
+
+    def without_controls(*args, **kwargs):
+        parts = declared(*args, **kwargs)
+        parts.pop("post")
+        return parts
+
+    monkeypatch.setattr(pages, "_parts", without_controls)
+    settings.FORUM_STRICT_PARTS = False
+    _page(_client(people, "other"), url)
+
+    served, how = _page(_client(people, "author"), url)
+
+    assert how == ""  # not from the shared render
+    assert served == _alone(people, "author", url, settings)
+    assert f"/posts/{thread.first_post_id}/edit" in served  # their own controls
+    settings.FORUM_STRICT_PARTS = True
+    with pytest.raises(CannotFill):
+        _client(people, "author").get(url)

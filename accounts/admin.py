@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
 from accounts.models import User, UserTitle
+from accounts.services import member_changed
 from forum.core.markup import render_bbcode
+from forum.core.pagecache import invalidate
 
 
 @admin.register(User)
@@ -59,6 +61,8 @@ class UserAdmin(BaseUserAdmin):
         if "signature" in form.changed_data:
             obj.signature_html = render_bbcode(obj.signature) if obj.signature else ""
         super().save_model(request, obj, form, change)
+        if change:
+            member_changed(obj.pk)  # name, title, avatar...: on every card
 
 
 @admin.register(UserTitle)
@@ -70,12 +74,14 @@ class UserTitleAdmin(admin.ModelAdmin):
 
         super().save_model(request, obj, form, change)
         forget_ladder()
+        invalidate("site")  # titles are on every card
 
     def delete_model(self, request, obj):
         from accounts.titles import forget_ladder
 
         super().delete_model(request, obj)
         forget_ladder()
+        invalidate("site")
 
 
 # The admin's own login form has no rate limit; send it to the forum's (allauth's).

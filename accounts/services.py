@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from forum.core.images import AVATAR_SIZES, process_avatar
 from forum.core.markup import render_bbcode
+from forum.core.pagecache import invalidate
 
 User = get_user_model()
 
@@ -57,10 +58,21 @@ def update_profile(
         "show_last_seen": show_last_seen,
         "time_zone": time_zone,
     }
+    shown_with_posts = ("country", "location", "signature")
+    changed_cards = any(getattr(member, n) != fields[n] for n in shown_with_posts)
     with transaction.atomic():
         User.objects.filter(pk=member.pk).update(**fields)
+        member_changed(member.pk, everywhere=changed_cards)
     for name, value in fields.items():
         setattr(member, name, value)
+
+
+def member_changed(pk: int, *, everywhere: bool = True) -> None:
+    """The member's profile page shows something new; with `everywhere`, so does
+    every page that shows their card (name, avatar, title, country, location,
+    signature beside their posts): since a card can be on any page, every cached
+    page is made afresh (profile edits are rare next to page views)."""
+    invalidate(f"member:{pk}", *(["site"] if everywhere else []))
 
 
 def avatar_file_names(prefix: str) -> list[str]:
@@ -97,6 +109,7 @@ def set_avatar(*, member, data: bytes, filename: str = "") -> str:
                 .get(pk=member.pk)
             )
             User.objects.filter(pk=member.pk).update(avatar=prefix)
+            member_changed(member.pk)
             old_files = avatar_file_names(old)
             transaction.on_commit(lambda: _delete_files(old_files))
     except BaseException:
@@ -115,6 +128,7 @@ def remove_avatar(*, member) -> None:
             .get(pk=member.pk)
         )
         User.objects.filter(pk=member.pk).update(avatar="")
+        member_changed(member.pk)
         old_files = avatar_file_names(old)
         transaction.on_commit(lambda: _delete_files(old_files))
     member.avatar = ""

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from forum.core import versions
 from forum.posts import extensions
 from forum.posts.models import Post
 from forum.threads.models import Thread
@@ -70,7 +71,10 @@ def thread_summary(thread: Thread, *, first_post=None) -> ThreadSummary:
     """The thread's description and picture; at most one query, none while the
     cached copy is fresh. Pass the first post when the page already holds it."""
     cache = caches["pages"]
-    key = f"thread-meta:{thread.pk}:{thread.first_post_id}"
+    # Under the thread's version: an edited first post or a new picture is seen
+    # on the next view, not ten minutes later.
+    version = versions.current([f"thread:{thread.pk}"])
+    key = f"thread-meta:{thread.pk}:{thread.first_post_id}:{version}"
     cached = cache.get(key)
     if cached is None:
         cached = _load(thread, first_post)

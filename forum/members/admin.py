@@ -14,6 +14,13 @@ admin.site.unregister(User)
 class MemberAdmin(UserAdmin):
     actions = ["anonymize_members"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "username" in form.changed_data:
+            # Posts, threads and forum lists keep the name they were written
+            # under: a rename reaches them too.
+            services.rename_content(obj, obj.username)
+
     @admin.action(description="Delete selected accounts, keeping their posts")
     def anonymize_members(self, request, queryset):
         count = 0

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Func, Value
 
-from accounts.services import _delete_files, avatar_file_names
+from accounts.services import _delete_files, avatar_file_names, member_changed
 from forum.policy import can_ignore
 from forum.posts import reactions
 from forum.posts.models import Post
@@ -21,7 +21,9 @@ def deleted_member_name(pk: int) -> str:
     return f"Deleted member {pk}"
 
 
-def _rename_content(member, name: str) -> None:
+def rename_content(member, name: str) -> None:
+    """Every post, thread and forum listing that names the member by their old
+    name names them by the new one."""
     Post.objects.filter(author=member).update(author_name=name)
     Thread.objects.filter(starter=member).update(starter_name=name)
     Thread.objects.filter(last_poster=member).update(last_poster_name=name)
@@ -69,7 +71,8 @@ def delete_account(*, member) -> None:
     locked.groups.clear()
     locked.user_permissions.clear()
     EmailAddress.objects.filter(user=locked).delete()
-    _rename_content(locked, name)
+    rename_content(locked, name)
+    member_changed(locked.pk)
     transaction.on_commit(lambda: _delete_files(old_files))
 
 

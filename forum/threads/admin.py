@@ -3,6 +3,7 @@ forum.moderation (every change to content is a moderator action, logged)."""
 
 from django.contrib import admin
 
+from forum.core.pagecache import invalidate
 from forum.policy.snapshot import bump_version
 from forum.threads.models import Node
 
@@ -35,3 +36,6 @@ class NodeAdmin(admin.ModelAdmin):
 def _forum_tree_changed():
     # The permission table maps every forum to its parent's rights: rebuild it.
     bump_version()
+    # A forum's name, place or description shows on every page of it, in
+    # breadcrumbs and on the index: every cached page is made afresh.
+    invalidate("site")

@@ -82,7 +82,7 @@ def test_failure_half_way_leaves_the_account_untouched(member, thread, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(member_services, "_rename_content", broken)
+    monkeypatch.setattr(member_services, "rename_content", broken)
 
     with pytest.raises(RuntimeError):
         member_services.delete_account(member=member)

@@ -4,6 +4,7 @@ services, so admin work is logged (and undoable) exactly like work on the pages.
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from forum.core import pagecache
 from forum.moderation.services import content
 from forum.posts.models import Post, PostEdit
 from forum.threads.models import Node, Thread
@@ -131,6 +132,11 @@ class ThreadAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A title, slug, sticky or lock edited here shows at once everywhere.
+        pagecache.invalidate(f"thread:{obj.pk}", f"node:{obj.node_id}", "index")
 
     def has_delete_permission(self, request, obj=None):
         # Deleting rows would skip the counters; soft-delete via the actions.

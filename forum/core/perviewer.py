@@ -15,13 +15,15 @@ The model, in five rules:
    templates mark them: `{% part "name" arg %}...{% endpart %}` for a region drawn
    per viewer, `{% wrap "name" arg %}...{% endwrap %}` for a region every viewer
    sees but one may see differently (a post by someone they ignore, collapsed).
-   Times (`{% time_tag %}`), the CSRF token and the theme are parts the model
-   fills itself. In a shared render each part becomes a slot holding what the
-   representative would see (or nothing, when the representative cannot draw it,
-   like the account menu); the slot is filled for every viewer by the page's
-   filler for that name. A slot whose name has no filler, or a filler that
-   answers None, means the viewer gets a page rendered for them alone: the model
-   fails closed.
+   `{% state "name" arg as flag %}...{% endstate %}` for a region that reads one
+   of two ways (a thread unread or read): the shared render holds both, the
+   filler says which one the viewer gets. Times (`{% time_tag %}`), the CSRF
+   token and the theme are parts the model fills itself. In a shared render
+   each part becomes a slot holding what the representative would see (or
+   nothing, when the representative cannot draw it, like the account menu); the
+   slot is filled for every viewer by the page's filler for that name. A slot
+   whose name has no filler, or a filler that answers None, means the viewer
+   gets a page rendered for them alone: the model fails closed.
 3. The shared render is keyed only by what it shows: the page kind, the host and
    the URL, the versions of what it shows (forum.core.versions), its variant (the
    representative's role) and this release's format.
@@ -136,6 +138,14 @@ def wrap_open(name: str, arg) -> str:
     return f"<!--{_nonce()} w {name} {arg} 1-->"
 
 
+def state_open(name: str, arg) -> str:
+    return f"<!--{_nonce()} s {name} {arg} 1-->"
+
+
+def state_option(value: bool) -> str:
+    return f"<!--{_nonce()} o {int(bool(value))}-->"
+
+
 def part_close() -> str:
     return f"<!--{_nonce()} /-->"
 
@@ -154,7 +164,9 @@ class Time(NamedTuple):
 
 
 class Slot(NamedTuple):
-    kind: str  # "p": drawn per viewer; "w": a region a viewer may see otherwise
+    # "p": drawn per viewer; "w": a region a viewer may see otherwise; "s": a
+    # region with two ways to read (default: ((False, items), (True, items)))
+    kind: str
     name: str
     arg: str
     default: tuple | None  # what the representative saw (compiled), if anything
@@ -165,8 +177,9 @@ def compile_page(html: str) -> tuple:
     viewer joins pieces instead of searching the page."""
     nonce = _nonce()
     token = re.compile(
-        rf"<!--{nonce} (?:(?P<kind>[pw]) (?P<name>[\w.-]+) (?P<arg>[\w.-]*) "
-        rf"(?P<has>[01])|t (?P<at>\S+) (?P<style>\w+)|(?P<close>/))-->"
+        rf"<!--{nonce} (?:(?P<kind>[pws]) (?P<name>[\w.-]+) (?P<arg>[\w.-]*) "
+        rf"(?P<has>[01])|t (?P<at>\S+) (?P<style>\w+)|o (?P<option>[01])"
+        rf"|(?P<close>/))-->"
         rf"|pv{nonce}(?P<value>[a-z]+)z"
     )
     stack: list[tuple[tuple | None, list]] = [(None, [])]
@@ -181,10 +194,17 @@ def compile_page(html: str) -> tuple:
             stack[-1][1].append(
                 Time(datetime.fromisoformat(match["at"]), match["style"])
             )
+        elif match["option"]:  # the next way a state part reads
+            stack[-1][1].append(("option", match["option"] == "1"))
         elif match["close"]:
             head, items = stack.pop()
             kind, name, arg, has = head
-            stack[-1][1].append(Slot(kind, name, arg, tuple(items) if has else None))
+            if kind == "s":
+                stack[-1][1].append(Slot(kind, name, arg, _options(items)))
+            else:
+                stack[-1][1].append(
+                    Slot(kind, name, arg, tuple(items) if has else None)
+                )
         else:
             head = (match["kind"], match["name"], match["arg"], match["has"] == "1")
             stack.append((head, []))
@@ -193,6 +213,16 @@ def compile_page(html: str) -> tuple:
     if len(stack) != 1:
         raise ValueError("a shared render with an unclosed part")
     return tuple(stack[0][1])
+
+
+def _options(items: list) -> tuple:
+    options: list[tuple[bool, list]] = []
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == "option":
+            options.append((item[1], []))
+        elif options:
+            options[-1][1].append(item)
+    return tuple((value, tuple(parts)) for value, parts in options)
 
 
 # --- filling ----------------------------------------------------------------------
@@ -235,6 +265,13 @@ def fill(items: tuple, viewer: Viewer) -> str:
             filler = viewer.parts.get(item.name)
             if filler is None:
                 raise CannotFill(f"no filler for the part {item.name!r}")
+            if item.kind == "s":
+                state = filler(item.arg, None)
+                chosen = dict(item.default).get(state) if state is not None else None
+                if chosen is None:
+                    raise CannotFill(f"the state {item.name!r} {item.arg} is unknown")
+                out.append(fill(chosen, viewer))
+                continue
             inner = None if item.default is None else fill(item.default, viewer)
             found = filler(item.arg, inner)
             if found is None:
@@ -288,7 +325,9 @@ _PER_VIEWER = "per-viewer"  # remembered answer: this page is never shared
 class SharedPage:
     kind: str
     depends_on: list[str]
-    parts: dict[str, Callable]
+    # The fillers, or a function of the shared render's data that makes them
+    # (parts that need what the render showed: the threads on a forum page).
+    parts: dict[str, Callable] | Callable
     # (representative, shared request) -> html, or (html, data), or None (this
     # page is never shared). `data` is kept with the render for `accepts`.
     render: Callable
@@ -333,7 +372,7 @@ class SharedPage:
             return self.own()
         viewer = Viewer(
             request=request,
-            parts=self.parts,
+            parts=self.parts(data) if callable(self.parts) else self.parts,
             zone=timezone.get_current_timezone(),
             at=timefmt.now(),
         )

@@ -9,8 +9,15 @@ from django.views.decorators.http import require_POST
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.discovery import reading, whats_new
+from forum.policy import is_banned, is_moderator
+from forum.policy.viewer_parts import chrome, member_page
 from forum.threads import reading as read_state
-from forum.threads.selectors import get_node_for_user_or_404, get_thread_for_user_or_404
+from forum.threads.reading import unread_fillers
+from forum.threads.selectors import (
+    get_node_for_user_or_404,
+    get_thread_for_user_or_404,
+    thread_facts,
+)
 
 TABS = [
     ("posts", "New posts", "discovery:whats_new_posts"),
@@ -19,41 +26,66 @@ TABS = [
 ]
 
 
-def _render_whats_new(request, data, canonical_name: str):
-    return render(
-        request,
-        "whats_new/whats_new.html",
-        {
+def _whats_new(request, kind: str, tab, canonical_name: str):
+    """A What's new tab: shared by members of a role, with their unread markers
+    as parts; the member's own "New posts" (their unread threads) is theirs
+    alone."""
+    page = parse_page(request.GET.get("page"))
+    user = request.user
+
+    def context_for(viewer):
+        data = tab(viewer, page)
+        context = {
             "page": data,
-            "tabs": [(tab, label, reverse(name)) for tab, label, name in TABS],
+            "tabs": [(name, label, reverse(url)) for name, label, url in TABS],
             "canonical_path": reverse(canonical_name),
-        },
+        }
+        facts = {"threads": [] if data.tab == "activity" else thread_facts(data.items)}
+        return context, facts
+
+    if kind == "posts" and user.is_authenticated:  # a list only this member has
+        context, facts = context_for(user)
+        every_one_unread = {"unread": lambda arg, inner: True}
+        context["PER_VIEWER_PARTS"] = chrome(request) | every_one_unread
+        return render(request, "whats_new/whats_new.html", context)
+    return member_page(
+        request,
+        kind=f"whats-new-{kind}",
+        depends_on=["index"],
+        template="whats_new/whats_new.html",
+        context_for=context_for,
+        parts=lambda facts: unread_fillers(user, facts or {}),
+        facts=lambda viewer: (is_moderator(viewer), is_banned(viewer)),
     )
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_index(request):
     """The "What's new" tab a reader wants first: the new posts."""
-    data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "discovery:whats_new_posts")
+    return _whats_new(
+        request, "posts", whats_new.new_posts, "discovery:whats_new_posts"
+    )
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_posts(request):
-    data = whats_new.new_posts(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "discovery:whats_new_posts")
+    return _whats_new(
+        request, "posts", whats_new.new_posts, "discovery:whats_new_posts"
+    )
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_threads(request):
-    data = whats_new.new_threads(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "discovery:whats_new_threads")
+    return _whats_new(
+        request, "threads", whats_new.new_threads, "discovery:whats_new_threads"
+    )
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
 def whats_new_activity(request):
-    data = whats_new.latest_activity(request.user, parse_page(request.GET.get("page")))
-    return _render_whats_new(request, data, "discovery:whats_new_activity")
+    return _whats_new(
+        request, "activity", whats_new.latest_activity, "discovery:whats_new_activity"
+    )
 
 
 def jump_to_unread(request, pk: int, slug: str = ""):

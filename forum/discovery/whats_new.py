@@ -15,7 +15,7 @@ from forum.core.pagination import PageNav, page_nav
 from forum.discovery.seo import plain_excerpt
 from forum.posts.models import Post
 from forum.threads.models import Thread
-from forum.threads.reading import read_horizon, unread_threads, with_unread
+from forum.threads.reading import read_horizon, unread_threads
 
 PER_PAGE = 20
 
@@ -60,9 +60,7 @@ def new_posts(user, page: int) -> WhatsNewPage:
             .select_related("node", "starter", "last_poster")
         )
     else:
-        threads = with_unread(
-            _threads(user).filter(last_post_at__gt=read_horizon()), user
-        )
+        threads = _threads(user).filter(last_post_at__gt=read_horizon())
     items, nav, total = _paged(threads.order_by("-last_post_at", "-id"), page)
     return WhatsNewPage(
         tab="posts",
@@ -76,7 +74,7 @@ def new_posts(user, page: int) -> WhatsNewPage:
 
 def new_threads(user, page: int) -> WhatsNewPage:
     """Threads by start date, newest first, with the viewer's unread markers."""
-    threads = with_unread(_threads(user), user).order_by("-created_at", "-id")
+    threads = _threads(user).order_by("-created_at", "-id")
     items, nav, total = _paged(threads, page)
     return WhatsNewPage(
         tab="threads", title="New threads", items=items, nav=nav, total=total

@@ -1,15 +1,17 @@
 """The parts of every page that differ per viewer (forum/core/perviewer.py): the
-account menu, the flash messages and the theme. A page with a shared render
-starts its parts from `chrome(request)`."""
+account menu, the flash messages and the theme; and `member_page`, the way a list
+page (the index, a forum, What's new, a profile) is served from a shared render
+with those parts and its own."""
 
 import threading
 from collections import OrderedDict
 
 from django.contrib.messages import get_messages
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from forum.core.perviewer import shared_context
-from forum.policy.rules import is_moderator
+from forum.core.perviewer import SharedPage, shared_context
+from forum.policy.rules import can_post, is_moderator
 
 _lock = threading.Lock()
 _NAV_LIMIT = 512
@@ -60,3 +62,44 @@ def chrome(request) -> dict:
         "messages": lambda arg, inner: _messages(request),
         "theme": lambda arg, inner: getattr(request.user, "theme", "auto"),
     }
+
+
+def role(user) -> str:
+    """The role whose representative a member's shared render is made for."""
+    return "member" if can_post(user) else "unverified"
+
+
+def member_page(request, *, kind, depends_on, template, context_for, parts, facts):
+    """A page from the shared render of the viewer's role, with its parts filled;
+    rendered for the viewer alone when they are a guest (the guest cache keeps
+    those) or their page-level `facts(viewer)` differ from the representative's.
+
+    `context_for(viewer)` answers (template context, data): the data is what the
+    page's own parts need to know of what it showed (kept with a shared render);
+    `parts(data)` makes those parts' fillers for this request's viewer."""
+    user = request.user
+
+    def fillers(data):
+        return chrome(request) | parts(data)
+
+    def own():
+        context, data = context_for(user)
+        context["PER_VIEWER_PARTS"] = fillers(data)
+        return render(request, template, context)
+
+    if not user.is_authenticated:
+        return own()
+
+    def render_shared(representative, shared_request):
+        context, data = context_for(representative)
+        context |= shared_context() | {"PER_VIEWER_PARTS": {}}
+        return render_to_string(template, context, shared_request), data
+
+    return SharedPage(
+        kind=kind,
+        depends_on=depends_on,
+        parts=fillers,
+        facts=facts,
+        render=render_shared,
+        own=own,
+    ).respond(request, role=role(user))

@@ -28,8 +28,8 @@ from forum.core.perviewer import (
     shared_context,
     value_marker,
 )
-from forum.policy import can_post, can_reply
-from forum.policy.viewer_parts import chrome
+from forum.policy import can_reply
+from forum.policy.viewer_parts import chrome, role
 from forum.posts import extensions, selectors
 from forum.posts.forms import ReplyForm
 from forum.threads.models import Thread
@@ -75,7 +75,7 @@ def _context(request, data, thread, parts) -> dict:
 def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
     """This page's parts for this viewer (see the module docstring)."""
     user = request.user
-    representative = Representative(_role(user))
+    representative = Representative(role(user))
     by_id = {post.pk: post for post in posts}
     drawn: dict[int, str] | None = None
 
@@ -128,10 +128,6 @@ def _draw_controls(request, thread, posts, representative, loaded) -> dict[int, 
     }
 
 
-def _role(user) -> str:
-    return "member" if can_post(user) else "unverified"
-
-
 def _own_page(request, thread, page: int, *, mark_read: bool = True):
     """The page rendered for this viewer alone."""
     data = selectors.thread_page(request.user, thread, page)
@@ -146,7 +142,7 @@ def _own_page(request, thread, page: int, *, mark_read: bool = True):
 def _member_page(request, thread, page: int):
     user = request.user
     facts = selectors.page_facts(user, thread)
-    if facts != selectors.page_facts(Representative(_role(user)), thread):
+    if facts != selectors.page_facts(Representative(role(user)), thread):
         return _own_page(request, thread, page)  # moderators, banned members...
     posts = selectors.viewer_posts(user, thread, page)
     if posts:
@@ -178,4 +174,4 @@ def _member_page(request, thread, page: int):
         render=render_shared,
         own=lambda: _own_page(request, thread, page, mark_read=False),
     )
-    return shared.respond(request, role=_role(user))
+    return shared.respond(request, role=role(user))

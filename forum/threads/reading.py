@@ -20,7 +20,7 @@ Guests have no read state: nothing is stored for them and nothing is marked.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Exists,
@@ -40,6 +40,113 @@ def read_horizon():
     """Activity older than this counts as read for everyone."""
     days = getattr(settings, "FORUM_READ_MARKING_DAYS", 30)
     return timezone.now() - timedelta(days=days)
+
+
+# --- for pages with shared renders: a few facts in, the unread ones out ----------
+
+_READ_STATE_SQL = """
+SELECT 't', thread_id, last_read_position, NULL FROM threads_threadread
+ WHERE user_id = %(user)s AND thread_id = ANY(%(threads)s)
+UNION ALL
+SELECT 'n', node_id, NULL, read_at FROM threads_noderead
+ WHERE user_id = %(user)s AND node_id = ANY(%(nodes)s)
+"""
+
+
+def unread_thread_ids(user, threads) -> set[int]:
+    """Which of these threads (anything with pk, node_id, last_post_at and
+    last_post_position) are unread for the member, by the rule above: one query
+    for them all, none for a guest or an empty list."""
+    if not user.is_authenticated or not user.pk:
+        return set()
+    horizon = read_horizon()
+    recent = [t for t in threads if t.last_post_at and t.last_post_at > horizon]
+    if not recent:
+        return set()
+    positions, node_read = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _READ_STATE_SQL,
+            {
+                "user": user.pk,
+                "threads": [t.pk for t in recent],
+                "nodes": sorted({t.node_id for t in recent}),
+            },
+        )
+        for kind, pk, position, read_at in cursor.fetchall():
+            if kind == "t":
+                positions[pk] = position
+            else:
+                node_read[pk] = read_at
+    return {
+        t.pk
+        for t in recent
+        if (t.node_id not in node_read or t.last_post_at > node_read[t.node_id])
+        and (positions.get(t.pk) is None or positions[t.pk] < t.last_post_position)
+    }
+
+
+_UNREAD_NODES_SQL = """
+SELECT n.id FROM unnest(%(nodes)s::bigint[]) AS n(id)
+LEFT JOIN threads_noderead r ON r.node_id = n.id AND r.user_id = %(user)s
+WHERE EXISTS (
+  SELECT 1 FROM threads_thread t
+   WHERE t.node_id = n.id AND NOT t.is_deleted
+     AND t.last_post_at > GREATEST(%(horizon)s, COALESCE(r.read_at, %(horizon)s))
+     AND NOT EXISTS (
+       SELECT 1 FROM threads_threadread m
+        WHERE m.user_id = %(user)s AND m.thread_id = t.id
+          AND m.last_read_position >= t.last_post_position))
+"""
+
+
+def unread_node_ids(user, nodes) -> set[int]:
+    """Which of these forums (anything with pk and last_post_at) hold a thread
+    unread for the member: one query, asked only of forums with activity since
+    the horizon."""
+    if not user.is_authenticated or not user.pk:
+        return set()
+    horizon = read_horizon()
+    candidates = [n.pk for n in nodes if n.last_post_at and n.last_post_at > horizon]
+    if not candidates:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UNREAD_NODES_SQL,
+            {"nodes": candidates, "user": user.pk, "horizon": horizon},
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def unread_fillers(user, facts_of: dict) -> dict:
+    """The fillers of a list page's unread markers (forum/core/perviewer.py
+    `{% state %}` parts): "unread" for a thread row, "unread-node" for a forum
+    row (and every forum below it). `facts_of` holds what the page showed:
+    "threads" (ThreadFacts), "nodes" (NodeFacts), "subtrees" (row -> node ids).
+    The member's read state is asked once a page, when a row first needs it."""
+    threads = facts_of.get("threads", [])
+    nodes = facts_of.get("nodes", [])
+    subtrees = facts_of.get("subtrees", {})
+    found: dict = {}
+
+    def unread_threads() -> set[int]:
+        if "threads" not in found:
+            found["threads"] = unread_thread_ids(user, threads)
+        return found["threads"]
+
+    def unread_nodes() -> set[int]:
+        if "nodes" not in found:
+            found["nodes"] = unread_node_ids(user, nodes)
+        return found["nodes"]
+
+    def thread(arg, inner):
+        return int(arg) in unread_threads()
+
+    def node(arg, inner):
+        below = subtrees.get(int(arg), [int(arg)])
+        return any(pk in unread_nodes() for pk in below)
+
+    return {"unread": thread, "unread-node": node}
 
 
 def _unread_condition(horizon) -> Q:

@@ -9,7 +9,6 @@ from django.http import Http404
 from forum.core.pagination import PageNav, page_nav
 from forum.policy import can_start_thread, can_view_node, can_view_thread
 from forum.threads.models import Node, Thread, ThreadRedirect
-from forum.threads.reading import with_node_unread, with_unread
 
 
 @dataclass
@@ -19,7 +18,8 @@ class ForumRow:
     thread_count: int = 0
     post_count: int = 0
     last: Node | None = None  # the node (itself or a sub-forum) with the newest post
-    has_unread: bool = False  # unread threads in it or a sub-forum (members only)
+    # the node and every node below it: its unread marker covers them all
+    subtree: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -32,7 +32,6 @@ def _visible_nodes(user) -> list[Node]:
     nodes = Node.objects.select_related("last_thread", "last_poster").order_by(
         "display_order", "id"
     )
-    nodes = with_node_unread(nodes, user)  # read markers: same query
     return [node for node in nodes if can_view_node(user, node)]
 
 
@@ -50,7 +49,7 @@ def forum_index(user) -> list[CategoryBlock]:
         while stack:
             current = stack.pop()
             row.thread_count += current.thread_count
-            row.has_unread = row.has_unread or current.has_unread
+            row.subtree.append(current.pk)
             row.post_count += current.post_count
             if current.last_post_at and (
                 row.last is None or current.last_post_at > row.last.last_post_at
@@ -97,16 +96,16 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
     nav = page_nav(page, total_pages)
     start = (nav.current - 1) * per_page
     threads = list(
-        with_unread(Thread.objects.visible(), user)  # read markers: same query
+        Thread.objects.visible()
         .in_node(node)
         .select_related("starter", "last_poster")
         .listing_order()[start : start + per_page]
     )
     subforums = [
         n
-        for n in with_node_unread(
-            Node.objects.filter(parent=node), user
-        ).select_related("last_thread", "last_poster")
+        for n in Node.objects.filter(parent=node).select_related(
+            "last_thread", "last_poster"
+        )
         if can_view_node(user, n)
     ]
     return ForumPage(
@@ -117,6 +116,36 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
         breadcrumb=node_breadcrumb(node),
         can_start_thread=can_start_thread(user, node),
     )
+
+
+# --- what each member has read: the unread markers of these pages ----------------
+
+
+@dataclass(frozen=True)
+class ThreadFacts:
+    """What deciding "unread" needs of a thread (kept with a shared render)."""
+
+    pk: int
+    node_id: int
+    last_post_at: object
+    last_post_position: int
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    pk: int
+    last_post_at: object
+
+
+def thread_facts(threads) -> list[ThreadFacts]:
+    return [
+        ThreadFacts(t.pk, t.node_id, t.last_post_at, t.last_post_position)
+        for t in threads
+    ]
+
+
+def node_facts(nodes) -> list[NodeFacts]:
+    return [NodeFacts(n.pk, n.last_post_at) for n in nodes]
 
 
 # --- fetch and authorize ---------------------------------------------------------

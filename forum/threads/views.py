@@ -1,19 +1,55 @@
-"""The forum index and forum pages (a node's threads)."""
+"""The forum index and forum pages (a node's threads).
 
-from django.shortcuts import redirect, render
+Guests get them from the guest page cache. Members get the shared render of their
+role (forum/core/perviewer.py) with their parts filled in, unless the page as a
+whole differs for them (they moderate here: the moderator tools; they are banned).
+The parts, declared here and nowhere else:
+
+- "nav", "messages", "theme": the page chrome (forum/policy/viewer_parts.py);
+- "unread" (forum page: each thread row) and "unread-node" (index and sub-forums:
+  each forum row), `{% state %}` parts: the shared render holds each row read and
+  unread, and one query of the member's read state says which they get;
+- times and the CSRF token: filled by forum/core/perviewer.py itself.
+"""
+
+from django.conf import settings
+from django.shortcuts import redirect
 
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
+from forum.policy import (
+    can_moderate,
+    can_start_thread,
+    is_banned,
+    is_moderator,
+)
+from forum.policy.viewer_parts import member_page
 from forum.threads import selectors
+from forum.threads.reading import unread_fillers
 from forum.threads.selectors import get_node_for_user_or_404
+
+
+def _index_context(viewer):
+    blocks = selectors.forum_index(viewer)
+    rows = [row for block in blocks for row in block.forums]
+    nodes = [node for row in rows for node in [row.node, *row.subforums]]
+    data = {
+        "nodes": selectors.node_facts(nodes),
+        "subtrees": {row.node.pk: row.subtree for row in rows},
+    }
+    return {"blocks": blocks}, data
 
 
 @guest_cached(lambda **_: ["index"])
 def index(request):
-    return render(
+    return member_page(
         request,
-        "threads/index.html",
-        {"blocks": selectors.forum_index(request.user)},
+        kind="index",
+        depends_on=["index"],
+        template="threads/index.html",
+        context_for=_index_context,
+        parts=lambda data: unread_fillers(request.user, data or {}),
+        facts=lambda viewer: (is_moderator(viewer), is_banned(viewer)),
     )
 
 
@@ -25,10 +61,33 @@ def forum(request, pk: int, slug: str = "", page: int = 1):
     page = parse_page(page)
     if slug != node.slug:
         return redirect(_forum_url(node, page), permanent=True)
-    data = selectors.forum_page(request.user, node, page)
-    if page != data.nav.current:
-        return redirect(_forum_url(node, data.nav.current))
-    return render(request, "threads/forum.html", {"page": data, "node": node})
+    per_page = settings.FORUM_THREADS_PER_PAGE
+    total_pages = max(1, -(-node.thread_count // per_page))
+    if page > total_pages:
+        return redirect(_forum_url(node, total_pages))
+
+    def context_for(viewer):
+        data = selectors.forum_page(viewer, node, page)
+        facts = {
+            "threads": selectors.thread_facts(data.threads),
+            "nodes": selectors.node_facts(data.subforums),
+        }
+        return {"page": data, "node": node}, facts
+
+    return member_page(
+        request,
+        kind="forum",
+        depends_on=[f"node:{pk}"],
+        template="threads/forum.html",
+        context_for=context_for,
+        parts=lambda data: unread_fillers(request.user, data or {}),
+        facts=lambda viewer: (
+            can_start_thread(viewer, node),
+            can_moderate(viewer, node),
+            is_moderator(viewer),
+            is_banned(viewer),
+        ),
+    )
 
 
 def _forum_url(node, page: int) -> str:

@@ -124,7 +124,14 @@ def _first_difference(a: str, b: str) -> str:
 
 
 def _pages(thread):
-    return {"thread page": thread.get_absolute_url()}
+    return {
+        "thread page": thread.get_absolute_url(),
+        "forum page": thread.node.get_absolute_url(),
+        "forum index": "/",
+        "what's new: new threads": "/whats-new/threads/",
+        "what's new: latest activity": "/whats-new/latest-activity/",
+        "what's new: new posts": "/whats-new/posts/",
+    }
 
 
 @pytest.mark.parametrize("warmer", KINDS)

@@ -102,6 +102,49 @@ def _part_tag(kind):
 
 register.tag("part", _part_tag("part"))
 register.tag("wrap", _part_tag("wrap"))
+
+
+class _StateNode(template.Node):
+    def __init__(self, bits, var, nodelist):
+        self.bits = bits
+        self.var = var
+        self.nodelist = nodelist
+
+    def _render(self, context, value) -> str:
+        with context.push(**{self.var: value}):
+            return self.nodelist.render(context)
+
+    def render(self, context):
+        name, arg = [str(b.resolve(context)) for b in self.bits]
+        for word in (name, arg):
+            if not _PART_WORD.fullmatch(word):
+                raise template.TemplateSyntaxError(f"state: {word!r} is not a word")
+        if not context.get("SHARED_RENDER"):
+            filler = (context.get("PER_VIEWER_PARTS") or {}).get(name)
+            if filler is None:
+                raise template.TemplateSyntaxError(f"state: no filler for {name!r}")
+            return self._render(context, bool(filler(arg, None)))
+        pieces = [perviewer.state_open(name, arg)]
+        for value in (False, True):
+            pieces += [perviewer.state_option(value), self._render(context, value)]
+        pieces.append(perviewer.part_close())
+        return mark_safe("".join(pieces))  # noqa: S308
+
+
+@register.tag
+def state(parser, token):
+    """`{% state "unread" thread.pk as unread %}...{% endstate %}`: a region that
+    reads one of two ways for a viewer (forum/core/perviewer.py); inside, `unread`
+    says which. The page's filler for the name answers it, shared or not."""
+    words = token.split_contents()[1:]
+    if len(words) != 4 or words[2] != "as":
+        raise template.TemplateSyntaxError("state takes: name arg as variable")
+    bits = [parser.compile_filter(bit) for bit in words[:2]]
+    nodelist = parser.parse(("endstate",))
+    parser.delete_first_token()
+    return _StateNode(bits, words[3], nodelist)
+
+
 # `{% part "name" arg %}...{% endpart %}`: a region drawn per viewer (the account
 # menu, a post's controls). `{% wrap "name" arg %}...{% endwrap %}`: a region every
 # viewer sees, which the page's filler may change for one viewer (a post by a

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+# A stale token gets a page that gives back what was typed, with a fresh one.
+CSRF_FAILURE_VIEW = "forum.core.keep.csrf.csrf_failure"
 
 ROOT_URLCONF = "forum.urls"
 WSGI_APPLICATION = "forum.wsgi.application"

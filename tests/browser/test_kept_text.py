@@ -1,0 +1,52 @@
+"""In real Chromium: what a member types survives a stale token."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from forum.posts.models import Post
+from tests import factories
+from tests.browser.conftest import log_in
+
+TYPED = "I typed this for twenty minutes.\nDo not lose it."
+
+
+@pytest.fixture
+def board(transactional_db):
+    author = factories.MemberFactory(username="Writer")
+    node = factories.ForumFactory(title="Long reads")
+    thread = factories.make_thread(author=author, node=node, title="Patience")
+    return author, thread
+
+
+def _expire_token(page, how: str) -> None:
+    cookies = page.context.cookies()
+    page.context.clear_cookies(name="csrftoken")
+    if how == "changed":  # as logging in again in another tab does
+        old = next(c for c in cookies if c["name"] == "csrftoken")
+        page.context.add_cookies([{**old, "value": "N" * 32}])
+
+
+@pytest.mark.parametrize("how", ["deleted", "changed"])
+def test_a_reply_sent_with_an_expired_token_comes_back_and_can_be_sent(
+    page, board, how
+):
+    author, thread = board
+    log_in(page, "Writer", "demo-password")
+    page.goto(thread.get_reply_url())
+    page.get_by_label("Message").fill(TYPED)
+
+    _expire_token(page, how)
+    page.get_by_role("button", name="Post reply").click()
+
+    expect(page.get_by_role("heading", name="Your form was not sent")).to_be_visible()
+    expect(
+        page.get_by_text("Your session expired or the page was open")
+    ).to_be_visible()
+    expect(page.get_by_label("Message")).to_have_value(TYPED)
+    page.get_by_role("button", name="Send again").click()
+
+    expect(page).to_have_url(re.compile(r"/threads/patience\.\d+/.*#post-\d+$"))
+    expect(page.locator("article.message").last).to_contain_text("Do not lose it.")
+    assert Post.objects.filter(thread=thread).count() == 2

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "forum.threads.middleware.MergedThreadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it reads an over-large body before the CSRF check does.
+    "forum.core.keep.middleware.OversizedFormMiddleware",
 ]
 # A stale token gets a page that gives back what was typed, with a fresh one.
 CSRF_FAILURE_VIEW = "forum.core.keep.csrf.csrf_failure"

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "accounts.middleware.ResolvedUserMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # What a member typed survives a refusal (forum/core/keep/middleware.py).
+    "forum.core.keep.middleware.KeptTextMiddleware",
     "forum.moderation.middleware.BanMiddleware",
     "forum.threads.middleware.MergedThreadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,8 +1,10 @@
 """Middleware that keeps what a member typed when a POST cannot be served.
 
-OversizedFormMiddleware goes last: it must look at the body before
-CsrfViewMiddleware's process_view reads it, and its answer must still pass
-through every other middleware (the CSRF cookie, X-Frame-Options).
+KeptTextMiddleware goes right after MessageMiddleware (it needs the session,
+the member and messages, and sits outside the middleware that turns their own
+exceptions into answers). OversizedFormMiddleware goes last: it must look at the
+body before CsrfViewMiddleware's process_view reads it, and its answer must
+still pass through every other middleware (the CSRF cookie, X-Frame-Options).
 """
 
 from __future__ import annotations
@@ -10,16 +12,26 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.log import log_response
+from django.utils.safestring import mark_safe
 
+from forum.core.keep import stash
 from forum.core.keep.pages import render_kept
 from forum.core.keep.typed import (
     typed_from_multipart_prefix,
+    typed_from_request,
     typed_from_urlencoded_prefix,
 )
 
 logger = logging.getLogger("forum.core.keep")
+# The heading of templates/403.html, apostrophe and all (a constant: safe as is).
+DENIED_TITLE = mark_safe("You can't do that")
 
 
 def describe_bytes(count: int) -> str:
@@ -27,6 +39,86 @@ def describe_bytes(count: int) -> str:
         if count >= scale:
             return f"{round(count / scale, 1):g} {unit}"
     return f"{count:,} bytes"
+
+
+class KeptTextMiddleware:
+    """A POST whose text would be lost on the way to an error:
+
+    - refused with a 403 (PermissionDenied: the member lost the right while
+      typing) or a 404 (what they wrote for was deleted meanwhile): the text
+      comes back, to copy, with the reason;
+    - sent to the login page by login_required (the session ended, or they
+      logged out in another tab): the text waits in the session, and the login
+      page leads back to it (views.kept), ready to send.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and _is_login_redirect(request, response):
+            return _keep_for_after_login(request, response)
+        return response
+
+    def process_exception(self, request, exception):
+        if request.method != "POST":
+            return None
+        if isinstance(exception, PermissionDenied):
+            title, status = DENIED_TITLE, 403
+            reason = str(exception) or "You do not have permission to do that."
+            explanation = [reason, "Nothing was sent."]
+        elif isinstance(exception, Http404):
+            title, status = "This page is no longer there", 404
+            explanation = [
+                "What you were writing for was deleted or moved while you were "
+                "writing, so nothing was sent."
+            ]
+        else:
+            return None
+        typed = typed_from_request(request)
+        if not typed.has_text:
+            return None  # the usual 403 and 404 pages
+        return render_kept(
+            request, status=status, title=title, explanation=explanation, typed=typed
+        )
+
+
+def _is_login_redirect(request, response) -> bool:
+    if response.status_code != 302 or request.user.is_authenticated:
+        return False
+    location = response.get("Location", "")
+    return location.split("?", 1)[0] == resolve_url(settings.LOGIN_URL)
+
+
+def _keep_for_after_login(request, response):
+    typed = typed_from_request(request)
+    if not typed.has_text:
+        return response
+    token = stash.put(request, typed)
+    if token is None:  # too much to keep in a session: give it back now
+        return render_kept(
+            request,
+            status=403,
+            title="You are not logged in any more",
+            explanation=[
+                "Nothing was sent: your session ended, or you logged out in "
+                "another tab.",
+                "Log in in another tab, then come back here and send it again.",
+            ],
+            typed=typed,
+            resubmit=True,
+            links=[("Log in (opens a new tab)", resolve_url(settings.LOGIN_URL))],
+        )
+    messages.info(
+        request,
+        "You are not logged in any more (your session ended, or you logged out "
+        "in another tab), so nothing was sent. Log in and what you wrote will be "
+        "back, ready to send.",
+    )
+    after = reverse("core:kept", kwargs={"token": token})
+    login = resolve_url(settings.LOGIN_URL)
+    return redirect(f"{login}?{urlencode({'next': after})}")
 
 
 class _Recorder:

@@ -19,10 +19,9 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.log import log_response
-from django.utils.safestring import mark_safe
 
 from forum.core.keep import stash
-from forum.core.keep.pages import render_kept
+from forum.core.keep.pages import DENIED_TITLE, render_kept
 from forum.core.keep.typed import (
     typed_from_multipart_prefix,
     typed_from_request,
@@ -30,8 +29,6 @@ from forum.core.keep.typed import (
 )
 
 logger = logging.getLogger("forum.core.keep")
-# The heading of templates/403.html, apostrophe and all (a constant: safe as is).
-DENIED_TITLE = mark_safe("You can't do that")
 
 
 def describe_bytes(count: int) -> str:

@@ -18,9 +18,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 
 from forum.core.keep.typed import Typed, typed_from_request
 from forum.core.safe_redirect import safe_next
+
+# The heading of templates/403.html, apostrophe and all (a constant: safe as is).
+DENIED_TITLE = mark_safe("You can't do that")
 
 
 def sent_from_this_site(request) -> bool:

@@ -74,6 +74,7 @@ def test_too_much_text_to_keep_in_a_session_is_given_back_at_once(client, thread
     assert textarea_text(box) == body
     login = soup(response).select_one("a[href='/accounts/login/']")
     assert login is not None
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_a_text_asked_for_by_an_unknown_token_is_a_404(client, db):

@@ -123,4 +123,8 @@ def render_kept(
     }
     response = render(request, "core/kept.html", context, status=status)
     add_never_cache_headers(response)  # the member's own words: no copies kept
+    # A click on it sends them with a valid token: never inside another site's
+    # frame, even when answered by a middleware that XFrameOptionsMiddleware
+    # does not wrap.
+    response["X-Frame-Options"] = "DENY"
     return response

@@ -15,7 +15,8 @@ that says what happened in plain words and gives back what they typed:
 - middleware.py: bodies over settings.DATA_UPLOAD_MAX_MEMORY_SIZE (413), a POST
   refused with a 403 or 404, and a POST that login_required would send to the
   login page (the text waits in the session until the member has logged in);
-- views.py: the page where that text waits.
+- stash.py and views.py: that text in the session, and the page where it
+  waits (/kept/<token>/).
 
 Only what this site's own pages sent is shown back (pages.sent_from_this_site):
 a form posted from elsewhere is never echoed, so the page cannot be used to put

@@ -112,11 +112,17 @@ MIDDLEWARE = [
     "accounts.middleware.LastSeenMiddleware",
     "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # What a member typed survives a refusal (forum/core/keep/middleware.py).
+    "forum.core.keep.middleware.KeptTextMiddleware",
     "forum.moderation.middleware.BanMiddleware",
     "forum.threads.middleware.MergedThreadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it reads an over-large body before the CSRF check does.
+    "forum.core.keep.middleware.OversizedFormMiddleware",
 ]
+# A stale token gets a page that gives back what was typed, with a fresh one.
+CSRF_FAILURE_VIEW = "forum.core.keep.csrf.csrf_failure"
 
 ROOT_URLCONF = "forum.urls"
 WSGI_APPLICATION = "forum.wsgi.application"

@@ -8,6 +8,7 @@ from forum.discovery.urls import seo_urlpatterns
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("forum.core.keep.urls")),
     path("", include("forum.members.urls")),
     path("", include("forum.notifications.urls")),
     path("", include("forum.posts.urls")),

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -62,6 +63,10 @@ def _quotes_for(request, thread, ids) -> str:
 def reply(request, pk: int, slug: str = ""):
     thread = get_thread_for_user_or_404(request.user, pk)
     if not can_reply(request.user, thread):
+        if request.method == "POST":
+            # Refused after typing (the thread was locked meanwhile...): the 403
+            # page gives the text back (forum/core/keep); a redirect would lose it.
+            raise PermissionDenied(reply_refusal(request.user, thread))
         messages.error(request, reply_refusal(request.user, thread))
         return redirect(thread.get_absolute_url(thread.page_count))
     if request.method == "POST":

@@ -162,9 +162,10 @@ class ThreadMerged(Http404):
     """The thread was merged into another: a 404 that BanMiddleware (or any
     handler that knows it) turns into a permanent redirect to `url`."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, reply_url: str | None = None):
         super().__init__("This thread was merged into another.")
         self.url = url
+        self.reply_url = reply_url
 
 
 def _merged_into(user, pk: int):
@@ -173,7 +174,8 @@ def _merged_into(user, pk: int):
     )
     found = moved.first()
     if found is not None and can_view_thread(user, found.target):
-        return ThreadMerged(found.target.get_absolute_url())
+        target = found.target
+        return ThreadMerged(target.get_absolute_url(), target.get_reply_url())
     return Http404("No such thread.")
 
 

@@ -3,6 +3,7 @@ reads but cannot post, react or report, and sees why on every page."""
 
 from datetime import timedelta
 
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -155,3 +156,24 @@ def test_staff_and_moderators_cannot_be_warned_or_banned(board, client):
         client.get(reverse("moderation:member", args=[board.mod_here.pk])).status_code
         == 403
     )
+
+
+def test_a_member_banned_while_typing_gets_the_reason_and_the_text_back(
+    board, client, moderation_middleware
+):
+    typed = "A long reply, written before the ban came down."
+    client.force_login(board.other)
+    community.ban_member(actor=board.admin, member=board.other, reason="Trolling")
+
+    response = client.post(
+        board.thread.get_reply_url(),
+        {"body": typed},
+        HTTP_ORIGIN="http://testserver",  # sent from the forum's own page
+    )
+
+    assert response.status_code == 403
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "Trolling" in page.get_text()
+    assert page.select_one("textarea[readonly]").get_text().strip() == typed
+    assert page.select_one(f"a[href='{reverse('moderation:banned')}']")
+    assert not board.thread.posts.filter(body=typed).exists()

@@ -291,7 +291,9 @@ MODERATOR_HERE_HIDDEN = {
 GLOBAL_STAFF = {**MODERATOR_HERE, "mod_this_forum": DENIED}
 
 MATRIX = {
-    "reply": (_reply, ALL_MEMBERS_OK),
+    # A reply refused after typing is a 403 that gives the text back, not a
+    # redirect that would lose it.
+    "reply": (_reply, {**ALL_MEMBERS_OK, "unverified": DENIED}),
     "start_thread": (_start_thread, {**ALL_MEMBERS_OK, "unverified": DENIED}),
     "edit_post": (_edit, AUTHOR_OR_MODERATOR),
     "delete_post": (_delete, AUTHOR_OR_MODERATOR),

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 
+from forum.core.keep.pages import render_kept
+from forum.core.keep.typed import typed_from_request
 from forum.core.safe_redirect import safe_next
 from forum.policy import can_view_thread
 from forum.threads.models import Thread
@@ -15,6 +17,20 @@ def back(request, fallback: str):
 
 
 def refuse(request, message: str, fallback: str):
+    """Not done: back where the form came from, with the message. When the
+    moderator typed something (a reason, a note), a redirect would lose it, so
+    it comes back on a page with the message instead (forum/core/keep)."""
+    typed = typed_from_request(request)
+    if typed.has_text:
+        wanted = request.POST.get("next") or request.GET.get("next")
+        return render_kept(
+            request,
+            status=400,
+            title="That was not done",
+            explanation=[message, "Nothing was changed."],
+            typed=typed,
+            links=[("Back", safe_next(request, wanted, fallback))],
+        )
     messages.error(request, message)
     return back(request, fallback)
 

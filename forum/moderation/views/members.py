@@ -12,7 +12,6 @@ from forum.moderation.models import Ban, MemberWarning
 from forum.moderation.services import community
 from forum.moderation.services.community import ReportRefused
 from forum.moderation.services.structure import ModerationRefused
-from forum.moderation.views.common import refuse
 from forum.policy import (
     active_ban,
     ban_message,
@@ -74,27 +73,29 @@ def _member_for_tools(request, pk: int):
 
 @login_required
 def member_tools(request, pk: int):
-    member = _member_for_tools(request, pk)
-    return render(
-        request,
-        "moderation/member.html",
-        {
-            "member": member,
-            "warnings": MemberWarning.objects.filter(member=member)[:50],
-            "bans": Ban.objects.filter(member=member)[:20],
-            "points": community.active_points(member),
-            "current_ban": community.current_ban(member),
-            "is_banned": is_banned(member),
-            "can_ban": can_act_on_member(request.user, member),
-            "can_warn": can_warn(request.user, member),
-            "ips": selectors.ips_of_member(member)
-            if can_look_up_ip(request.user)
-            else None,
-            "warn_form": forms.WarnForm(),
-            "ban_form": forms.BanForm(),
-            "spam_form": forms.SpamCleanForm(),
-        },
-    )
+    return _tools_page(request, _member_for_tools(request, pk))
+
+
+def _tools_page(request, member, *, status: int = 200, **bound):
+    """The member tools; a refused form comes back `bound`, with its errors and
+    what the moderator typed."""
+    context = {
+        "member": member,
+        "warnings": MemberWarning.objects.filter(member=member)[:50],
+        "bans": Ban.objects.filter(member=member)[:20],
+        "points": community.active_points(member),
+        "current_ban": community.current_ban(member),
+        "is_banned": is_banned(member),
+        "can_ban": can_act_on_member(request.user, member),
+        "can_warn": can_warn(request.user, member),
+        "ips": selectors.ips_of_member(member)
+        if can_look_up_ip(request.user)
+        else None,
+        "warn_form": forms.WarnForm(),
+        "ban_form": forms.BanForm(),
+        "spam_form": forms.SpamCleanForm(),
+    }
+    return render(request, "moderation/member.html", context | bound, status=status)
 
 
 @login_required
@@ -104,7 +105,7 @@ def warn(request, pk: int):
     require(can_warn(request.user, member), "You may not warn this member.")
     form = forms.WarnForm(request.POST)
     if not form.is_valid():
-        return refuse(request, "Give points and a reason.", _tools_url(member))
+        return _tools_page(request, member, warn_form=form, status=400)
     result = community.warn_member(
         actor=request.user,
         member=member,
@@ -126,7 +127,7 @@ def ban(request, pk: int):
     require(can_act_on_member(request.user, member), "You may not ban this member.")
     form = forms.BanForm(request.POST)
     if not form.is_valid():
-        return refuse(request, "Give a reason for the ban.", _tools_url(member))
+        return _tools_page(request, member, ban_form=form, status=400)
     community.ban_member(
         actor=request.user,
         member=member,
@@ -156,13 +157,14 @@ def spam_clean(request, pk: int):
     require(can_act_on_member(request.user, member), "You may not ban this member.")
     form = forms.SpamCleanForm(request.POST)
     if not form.is_valid():
-        return refuse(request, "Tick the box to confirm.", _tools_url(member))
+        return _tools_page(request, member, spam_form=form, status=400)
     try:
         community.clean_spammer(
             actor=request.user, member=member, reason=form.cleaned_data["reason"]
         )
     except ModerationRefused as refusal:
-        return refuse(request, str(refusal), _tools_url(member))
+        form.add_error(None, str(refusal))
+        return _tools_page(request, member, spam_form=form, status=400)
     messages.success(
         request, f"{member} is banned and their posts are deleted (undo in the log)."
     )

@@ -141,7 +141,7 @@ def test_generated_members_log_in_with_the_demo_password(board, client, settings
         "/accounts/login/", {"login": member.username, "password": "demo"}
     )
     assert response.status_code == 302
-    assert client.get("/").context["user"] == member
+    assert client.get("/").wsgi_request.user == member
 
 
 def test_refuses_a_forum_that_already_has_posts(db, member, forum_node):

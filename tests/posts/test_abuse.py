@@ -211,7 +211,7 @@ def test_login_never_redirects_off_site(client, member, target):
 
     assert response.status_code == 302
     assert_on_site(response["Location"])
-    assert client.get("/").context["user"] == member
+    assert client.get("/").wsgi_request.user == member
 
 
 def test_login_follows_a_next_on_this_site(client, member, thread):

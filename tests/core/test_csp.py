@@ -1,12 +1,14 @@
 """The Content Security Policy: every page carries it, with the directives the
-forum needs and nothing looser; report-only mode and outside media by the
-environment; the endpoint that logs what browsers report."""
+forum needs and nothing looser, and no page needs inline script or style;
+report-only mode and outside media by the environment; the endpoint that logs
+what browsers report."""
 
 import json
 import logging
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from forum.core.markup.tags import YOUTUBE_EMBED_PREFIX
@@ -36,13 +38,42 @@ def directives(header: str) -> dict[str, list[str]]:
     return parsed
 
 
+# Everything that used to write an inline style: colours, fonts, letter avatars.
+COLOURFUL = (
+    "[COLOR=red]red[/COLOR] [COLOR=#123456]hex[/COLOR] [FONT=Georgia]serif[/FONT] "
+    "[SIZE=6]big[/SIZE] [MEDIA=youtube]dQw4w9WgXcQ[/MEDIA] [SPOILER]s[/SPOILER]"
+)
+# Data blocks, never run: browsers do not hold them to script-src.
+DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+
+
+def inline_code(page: str) -> list[str]:
+    """What a policy without 'unsafe-inline' would block: style attributes and
+    elements, event handler attributes, javascript: links, inline scripts."""
+    soup = BeautifulSoup(page, "html.parser")
+    found = [f"<style> {tag}" for tag in soup.find_all("style")]
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value
+            if name == "style" or name.startswith("on"):
+                found.append(f"{tag.name} {name}={value!r}")
+            if value.strip().lower().startswith("javascript:"):
+                found.append(f"{tag.name} {name}={value!r}")
+    for script in soup.find_all("script"):
+        if not script.get("src") and script.get("type") not in DATA_SCRIPT_TYPES:
+            found.append(f"inline <script> {script.get_text()[:60]!r}")
+    return found
+
+
 @pytest.fixture
 def board(db):
     author = factories.MemberFactory(username="Windjammer")
     node = factories.ForumFactory(title="Pakistan Defence")
     thread = factories.make_thread(
-        author=author, node=node, title="Strategic dialogue", replies=2
+        author=author, node=node, title="Strategic dialogue", body=COLOURFUL
     )
+    factories.reply(author=factories.MemberFactory(), thread=thread)
+    thread.refresh_from_db()
     return author, node, thread
 
 
@@ -62,7 +93,7 @@ def _pages(author, node, thread):
 
 
 @pytest.mark.parametrize("who", ["guest", "member"])
-def test_every_page_carries_the_policy(client, board, who):
+def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, who):
     author, node, thread = board
     pages = _pages(author, node, thread)
     if who == "member":
@@ -73,18 +104,23 @@ def test_every_page_carries_the_policy(client, board, who):
         assert response["Content-Type"].startswith("text/html"), path
         assert directives(response["Content-Security-Policy"]) == EXPECTED, path
         assert "Content-Security-Policy-Report-Only" not in response
+        assert inline_code(response.content.decode()) == [], path
 
 
-def test_moderator_and_admin_pages_carry_the_policy(client, board):
+def test_moderator_and_admin_pages_carry_the_policy_and_need_no_inline_code(
+    client, board
+):
     admin = factories.MemberFactory(username="Boss", is_staff=True, is_superuser=True)
     client.force_login(admin)
     for name in ("moderation:queue", "moderation:reports", "moderation:log"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert directives(response["Content-Security-Policy"]) == EXPECTED, name
+        assert inline_code(response.content.decode()) == [], name
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert directives(response["Content-Security-Policy"]) == EXPECTED
+    assert inline_code(response.content.decode()) == []
 
 
 def test_a_page_from_the_guest_cache_carries_the_policy_too(client, board):
@@ -207,3 +243,17 @@ def test_one_address_cannot_flood_the_log(client, db, caplog, settings):
 
 def test_the_endpoint_takes_only_posts(client, db):
     assert client.get(reverse("csp_report")).status_code == 405
+
+
+def test_a_refused_form_explains_itself_without_inline_style(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("account_login"), {"login": "x", "password": "y"}
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Please try again" in page
+    assert inline_code(page) == []
+    assert directives(response["Content-Security-Policy"]) == EXPECTED

@@ -147,9 +147,14 @@ def test_guest_pages_break_no_policy_and_posts_keep_their_look(watched, board):
         "el => getComputedStyle(el).fontFamily"
     )
     expect(first.locator("figure.news-card")).to_contain_text("Strategic dialogue")
-    expect(first.locator("iframe")).to_have_attribute(
+    video = first.locator(".bb-media iframe")
+    expect(video).to_have_attribute(
         "src", f"https://www.youtube-nocookie.com/embed/{VIDEO}"
     )
+    video.scroll_into_view_if_needed()  # loaded lazily: frame-src lets it in
+    expect(
+        first.frame_locator(".bb-media iframe").get_by_text("A video")
+    ).to_be_visible()
     assert first.locator("img.bb-img").evaluate("img => img.naturalWidth") == 120
     # The letter avatar keeps its colour (a class now, not a style).
     avatar = first.locator(".avatar--letter").first

@@ -9,8 +9,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from forum.core.database import database_url
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "csp",
     # Lowest layer first (docs/architecture.md): each app imports only those above
     # it in this list.
     "forum.core",
@@ -103,6 +106,7 @@ MIDDLEWARE = [
     # stored for others (forum/core/pagecache.py).
     "forum.core.pagecache.GuestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +223,8 @@ FORUM_RATE_LIMITS = {
     # softer one per login from everywhere that never refuses a fresh address.
     "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
     "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
+    # Content Security Policy reports that get logged (forum/core/csp.py).
+    "csp_report": env_rate("RATE_LIMIT_CSP_REPORT", (20, 600)),
 }
 # allauth counts failed logins per address only: its per-login count locked an
 # account for everyone (the forum's own limits above replace it).
@@ -279,7 +285,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -330,6 +336,54 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# Content Security Policy (django-csp's middleware sets the header on every
+# response). No page has inline script or style: templates use static files and
+# classes, and rendered posts carry classes only (BBCode colours and fonts are a
+# fixed set, forum/core/markup/palette.py). So the policy is 'self', plus:
+# - the storage's origin when MEDIA_URL (or STATIC_URL) is absolute;
+# - pictures that posts show with [IMG]: any https address by default;
+#   CSP_POST_IMAGES lists other sources (space-separated), "" allows only ours;
+# - the YouTube embeds of [MEDIA] (frame-src).
+# Schema.org JSON-LD needs no nonce: a data block is never run, so browsers do
+# not check it against script-src (and a nonce would be wrong in a page that the
+# guest cache serves to many visitors).
+# CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only (to
+# try a change on a live site first). Browsers report violations to
+# CSP_REPORT_URI, by default the forum's own endpoint, which logs them
+# (forum/core/csp.py, rate limited per address); "" sends no reports.
+def _origin(url: str) -> list[str]:
+    """["https://cdn.example"] for an absolute URL, [] for a path on this site."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+_CSP_OWN = [SELF, *_origin(STATIC_URL)]
+_CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "/csp-report/")
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": _CSP_OWN,
+        "style-src": _CSP_OWN,
+        "img-src": [
+            *_CSP_OWN,
+            *_origin(MEDIA_URL),
+            *os.environ.get("CSP_POST_IMAGES", "https:").split(),
+        ],
+        "font-src": _CSP_OWN,
+        "frame-src": ["https://www.youtube-nocookie.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [_CSP_REPORT_URI] if _CSP_REPORT_URI else None,
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
 
 LOGGING = {
     "version": 1,

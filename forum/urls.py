@@ -3,10 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from forum.core.csp import report_view as csp_report
 from forum.discovery.urls import seo_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The policy's report-uri (forum/settings.py names this address).
+    path("csp-report/", csp_report, name="csp_report"),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.core.keep.urls")),
     path("", include("forum.members.urls")),

@@ -60,6 +60,18 @@ def test_card_without_avatar_shows_the_initial_letter(client, member, thread):
     assert 'aria-label="Reader"' in card
 
 
+def test_letter_avatar_colour_is_a_class_near_the_members_own_hue(
+    client, member, thread
+):
+    card = card_of(client.get(thread.get_absolute_url()).content.decode(), "Reader")
+
+    # A class, never an inline style: the Content Security Policy blocks those.
+    assert "style=" not in card
+    shown = int(re.search(r"avatar--letter avatar--hue-(\d+)", card).group(1))
+    distance = abs(shown - member.avatar_hue)
+    assert min(distance, 360 - distance) <= 5
+
+
 def test_custom_title_replaces_the_ladder_title(client, member, thread):
     User.objects.filter(pk=member.pk).update(custom_title="Harbour Master")
 

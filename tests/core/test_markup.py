@@ -71,13 +71,36 @@ def test_empty_source_renders_empty():
     assert render_bbcode("") == ""
 
 
-def test_color_accepts_names_and_hex():
-    assert render_bbcode("[color=red]r[/color]") == (
-        '<span style="color: red;">r</span>'
+# Colours and fonts are classes, never inline styles (the Content Security Policy
+# blocks those); static/css/bbcode.css defines each class (markup/palette.py).
+def test_color_names_keep_their_exact_colour_as_a_class():
+    assert (
+        render_bbcode("[color=red]r[/color]") == '<span class="bb-color-red">r</span>'
     )
-    assert render_bbcode("[color=#FF8800]o[/color]") == (
-        '<span style="color: #ff8800;">o</span>'
+    assert render_bbcode("[COLOR=DarkOliveGreen]g[/COLOR]") == (
+        '<span class="bb-color-darkolivegreen">g</span>'
     )
+
+
+@pytest.mark.parametrize(
+    "option, css_class",
+    [
+        ("#FF8800", "bb-color-f90"),
+        ("#ff0000", "bb-color-f00"),
+        ("#f80", "bb-color-f90"),
+        ("#1e90ff", "bb-color-39f"),
+        ("rgb(255, 136, 0)", "bb-color-f90"),
+        ("rgb(300,0,12)", "bb-color-f00"),
+    ],
+)
+def test_hex_and_rgb_colours_take_the_nearest_of_216(option, css_class):
+    assert render_bbcode(f"[color={option}]o[/color]") == (
+        f'<span class="{css_class}">o</span>'
+    )
+
+
+def test_a_word_that_names_no_colour_keeps_the_text_uncoloured():
+    assert render_bbcode("[color=reddish]x[/color] y") == "x y"
 
 
 def test_invalid_color_is_shown_as_text():
@@ -97,14 +120,14 @@ def test_size_out_of_range_is_shown_as_text():
     assert render_bbcode("[size=9]x[/size]") == "[size=9]x[/size]"
 
 
-def test_font_from_safe_list_sets_font_family():
+def test_font_from_safe_list_sets_a_font_class():
     html = render_bbcode("[font=Courier New]mono[/font]")
-    assert html == '<span style="font-family: Courier New, monospace;">mono</span>'
+    assert html == '<span class="bb-font-courier-new">mono</span>'
 
 
 def test_font_name_may_be_quoted_and_any_case():
     html = render_bbcode('[font="times new roman"]t[/font]')
-    assert "font-family: Times New Roman" in html
+    assert html == '<span class="bb-font-times-new-roman">t</span>'
 
 
 def test_unknown_font_is_shown_as_text():

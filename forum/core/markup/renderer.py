@@ -49,12 +49,13 @@ def _wrap(node: Node) -> tuple[str, str, bool]:
     if tag in ("b", "i", "u", "s"):
         element = {"b": "strong", "i": "em", "u": "u", "s": "s"}[tag]
         return f"<{element}>", f"</{element}>", False
-    if tag == "color":
-        return f'<span style="color: {html.escape(data)}">', "</span>", False
+    # Colours and fonts are classes (palette), never inline styles.
+    if tag in ("color", "font"):
+        if data is None:
+            return "", "", False
+        return f'<span class="{data}">', "</span>", False
     if tag == "size":
         return f'<span class="bb-size-{data}">', "</span>", False
-    if tag == "font":
-        return f'<span style="font-family: {html.escape(data)}">', "</span>", False
     if tag == "url":
         href = html.escape(data)
         return (

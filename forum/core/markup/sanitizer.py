@@ -2,7 +2,7 @@
 
 The parser only ever emits markup from this list, but the list is enforced
 again here with bleach, so a bug in the parser still cannot produce an element,
-attribute, URL scheme or CSS property outside it.  Attribute values are judged
+attribute or URL scheme outside it.  Attribute values are judged
 by predicates on what the browser will see.  Registered tags (see registry)
 add their own classes and data-* attributes; nothing else can widen the list.
 """
@@ -14,7 +14,6 @@ import re
 import threading
 
 import bleach
-from bleach.css_sanitizer import CSSSanitizer
 
 from forum.core.markup import registry
 from forum.core.markup.tags import (
@@ -48,7 +47,6 @@ _ALLOWED_TAGS = frozenset(
     }
 )
 _ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_ALLOWED_CSS_PROPERTIES = frozenset({"color", "font-family"})
 
 _EMBED_SRC_RE = re.compile(re.escape(YOUTUBE_EMBED_PREFIX) + r"[A-Za-z0-9_-]{11}")
 _HTTP_URL_RE = re.compile(r"https?://[^\s\"'<>`\\]+", re.IGNORECASE)
@@ -56,12 +54,6 @@ _MAILTO_RE = re.compile(r"mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+", re.IGNORECAS
 _QUOTE_LINK_RE = re.compile(r"/posts/\d{1,18}/")
 _DIGITS_RE = re.compile(r"\d{1,18}")
 _CLASS_TOKEN_RE = re.compile(r"[a-z0-9-]{1,40}")
-_STYLE_RE = re.compile(
-    r"\s*(?:color\s*:\s*(?:#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20}"
-    r"|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\))"
-    r"|font-family\s*:\s*[a-z][a-z ]{0,30}(?:,\s*[a-z-]{1,20})?)\s*;?\s*",
-    re.IGNORECASE,
-)
 
 
 def _class_ok(value: str) -> bool:
@@ -130,10 +122,9 @@ _ATTRIBUTE_RULES: dict[str, dict[str, object]] = {
     },
     "ol": {"class": _class_ok, "type": _fixed("1", "a", "A", "i", "I")},
     "pre": {"class": _class_ok},
-    "span": {
-        "class": _class_ok,
-        "style": lambda v: bool(_STYLE_RE.fullmatch(v)),
-    },
+    # No style attribute anywhere: the Content Security Policy would block it;
+    # colours and fonts are bb-* classes (palette).
+    "span": {"class": _class_ok},
     "ul": {"class": _class_ok},
 }
 
@@ -158,7 +149,6 @@ def cleaner() -> bleach.Cleaner:
             protocols=_ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            css_sanitizer=CSSSanitizer(allowed_css_properties=_ALLOWED_CSS_PROPERTIES),
         )
         _cleaners.cleaner = cleaner
     return cleaner

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from forum.core.markup import palette
+
 MAX_BODY_LENGTH = 50_000
 MAX_QUOTE_DEPTH = 5
 
@@ -44,25 +46,6 @@ _COLOR_RE = re.compile(
     r"|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)",
     re.IGNORECASE,
 )
-_FONTS = {
-    name.lower(): css
-    for name, css in (
-        ("Arial", "Arial, sans-serif"),
-        ("Book Antiqua", "Book Antiqua, serif"),
-        ("Comic Sans MS", "Comic Sans MS, cursive"),
-        ("Courier New", "Courier New, monospace"),
-        ("Georgia", "Georgia, serif"),
-        ("Helvetica", "Helvetica, sans-serif"),
-        ("Impact", "Impact, sans-serif"),
-        ("Tahoma", "Tahoma, sans-serif"),
-        ("Times New Roman", "Times New Roman, serif"),
-        ("Trebuchet MS", "Trebuchet MS, sans-serif"),
-        ("Verdana", "Verdana, sans-serif"),
-        ("monospace", "monospace"),
-        ("sans-serif", "sans-serif"),
-        ("serif", "serif"),
-    )
-}
 _CODE_LANG_RE = re.compile(r"[A-Za-z0-9_+#.-]{1,30}")
 _YOUTUBE_HOSTS = frozenset(
     {
@@ -204,16 +187,18 @@ def validate_option(tag: str, option: str | None) -> tuple[bool, object]:
     if tag in ("b", "i", "u", "s", "left", "center", "right"):
         return option is None, None
     if tag == "color":
+        # A word that names no colour is still a valid tag: it colours nothing,
+        # as a browser ignores a colour it does not know.
         if value and _COLOR_RE.fullmatch(value.strip()):
-            return True, value.strip().lower()
+            return True, palette.color_class(value.strip().lower())
         return False, None
     if tag == "size":
         if value and value.strip() in "1234567" and len(value.strip()) == 1:
             return True, value.strip()
         return False, None
     if tag == "font":
-        css = _FONTS.get((value or "").strip().lower())
-        return css is not None, css
+        css_class = palette.font_class(value or "")
+        return css_class is not None, css_class
     if tag == "url":
         url = safe_url(value or "")
         return url is not None, url

@@ -9,6 +9,8 @@ from forum.core import perviewer, timefmt
 
 register = template.Library()
 
+AVATAR_DEFAULT_HUE = 210
+
 
 @register.simple_tag(takes_context=True)
 def time_tag(context, value, fmt: str = "date"):
@@ -30,11 +32,15 @@ def avatar(user, size: int = 96, name: str = ""):
         # The smallest stored rendition that is at least as large as shown.
         stored = next((s for s in (48, 96, 192) if s >= size), 192)
         src = user.avatar_url(stored)
+    # Letter avatars take their colour from a class per 10 degrees of hue
+    # (forum.css): the Content Security Policy allows no inline style.
+    hue = getattr(user, "avatar_hue", AVATAR_DEFAULT_HUE)
     return {
         "member": user,
         "size": size,
         "src": src,
         "name": name or getattr(user, "username", ""),
+        "hue": round(hue / 10) % 36 * 10,
     }
 
 

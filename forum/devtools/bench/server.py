@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
 from forum.devtools.bench.drivers import HOST, USER_AGENT, BenchmarkError
@@ -87,6 +88,10 @@ class Gunicorn:
             "-m",
             "gunicorn",
             "forum.wsgi:application",
+            # The production settings (the Server header among them); the
+            # options below win over the file's.
+            "--config",
+            str(Path(self.cwd) / "gunicorn.conf.py"),
             "--workers",
             str(self.workers),
             "--bind",

@@ -110,6 +110,9 @@ class Post(models.Model):
     reaction_total = models.IntegerField(default=0, editable=False)
     recent_reactors = models.JSONField(default=list, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the apps above posts keep on a post to show it without a query of
+    # their own, by app ({"quotes": {...}} from notifications: who quotes it).
+    addon_data = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -10,8 +10,11 @@ them alone. The parts of this page, declared here and nowhere else:
 - "post": the controls and reactions line under each post (Edit, Delete, Report,
   React, "You and 3 others"): the representative's when this viewer's inputs are
   the same (forum.posts.selectors.control_inputs), else drawn for the viewer;
-- whatever the apps above posts add (forum.posts.extensions viewer parts: a post
-  by a member the viewer ignores, collapsed);
+- "author" (the region of each post) and "thread-tools" (the thread's own
+  links under its title): as everyone sees them unless an app above posts
+  says otherwise (forum.posts.extensions viewer parts: a post by a member the
+  viewer ignores, collapsed; Watch or Unwatch), with the viewer facts read
+  along with the viewer's posts;
 - times, the CSRF token: filled by forum/core/perviewer.py itself.
 """
 
@@ -91,11 +94,13 @@ def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
             drawn = _draw_controls(request, thread, posts, representative, loaded)
         return drawn.get(post.pk)
 
-    # "author": the region of each post, as everyone sees it unless an app above
+    # "author", "thread-tools": regions everyone sees alike unless an app above
     # posts says otherwise for this viewer.
-    parts = chrome(request) | {"post": controls, "author": lambda arg, inner: inner}
+    same = lambda arg, inner: inner  # noqa: E731
+    parts = chrome(request) | {"post": controls, "author": same, "thread-tools": same}
+    facts = selectors.viewer_facts_for(user, thread, posts)
     for name, make in extensions.viewer_parts("thread").items():
-        parts[name] = make(request)
+        parts[name] = make(request, facts)
     return parts
 
 
@@ -131,10 +136,10 @@ def _draw_controls(request, thread, posts, representative, loaded) -> dict[int, 
 def _own_page(request, thread, page: int, *, mark_read: bool = True):
     """The page rendered for this viewer alone."""
     data = selectors.thread_page(request.user, thread, page)
-    if data.rows and mark_read:
-        mark_thread_read(
-            user=request.user, thread=thread, position=data.rows[-1].post.position
-        )
+    if data.rows and mark_read and request.user.is_authenticated:
+        last = data.rows[-1].post.position
+        mark_thread_read(user=request.user, thread=thread, position=last)
+        extensions.run_view_hooks(user=request.user, thread=thread, position=last)
     parts = _parts(request, thread, page, [row.post for row in data.rows])
     return render(request, TEMPLATE, _context(request, data, thread, parts))
 
@@ -150,6 +155,7 @@ def _member_page(request, thread, page: int):
         mark_thread_read(
             user=user, thread=thread, position=last.position, last_read=last.last_read
         )
+        extensions.run_view_hooks(user=user, thread=thread, position=last.position)
 
     loaded: dict = {}  # the posts, when this request renders the shared page
 

@@ -1,7 +1,7 @@
 """The parts of every page that differ per viewer (forum/core/perviewer.py): the
-account menu, the flash messages and the theme; and `member_page`, the way a list
-page (the index, a forum, What's new, a profile) is served from a shared render
-with those parts and its own."""
+account menu (with the member's unread alerts count), the flash messages and
+the theme; and `member_page`, the way a list page (the index, a forum, What's
+new, a profile) is served from a shared render with those parts and its own."""
 
 import threading
 from collections import OrderedDict
@@ -20,12 +20,14 @@ _navs: OrderedDict[tuple, str] = OrderedDict()
 
 def _nav(request) -> str:
     """The account menu, rendered once per process for each member and what it
-    shows (name, avatar, role), with a slot for the CSRF token of its log-out
-    form (filled per request)."""
+    shows (name, avatar, role, unread alerts: a count on the member row, no
+    query), with a slot for the CSRF token of its log-out form (filled per
+    request)."""
     user = request.user
     moderator = is_moderator(user)
     avatar = str(getattr(user, "avatar", ""))
-    key = (user.pk, user.username, avatar, moderator, user.is_staff)
+    unread = getattr(user, "unread_alert_count", 0)
+    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread)
     with _lock:
         html = _navs.get(key)
         if html is not None:

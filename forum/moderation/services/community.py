@@ -13,7 +13,7 @@ from forum.core import ratelimit
 from forum.moderation.models import Ban, MemberWarning, Report
 from forum.moderation.services.log import Action, Target, post_label, record
 from forum.moderation.services.structure import ModerationRefused
-from forum.notifications.services import notify
+from forum.notifications.services import Kind, notify
 from forum.policy import snapshot as policy
 from forum.posts import reactions
 from forum.posts import services as post_services
@@ -78,7 +78,12 @@ def handle_reports(*, actor, post: Post, resolved: bool, note: str = "") -> Hand
     if note:
         text += f" Note: {note}"
     for report in reports:
-        notify(user=report.reporter, text=text, url=post.get_absolute_url())
+        notify(
+            user=report.reporter,
+            kind=Kind.MODERATION,
+            text=text,
+            url=post.get_absolute_url(),
+        )
     entry = record(
         actor=actor,
         action=Action.RESOLVE_REPORT if resolved else Action.REJECT_REPORT,
@@ -138,7 +143,11 @@ def ban_member(
     )
     policy.bump_version()
     until = "permanently" if expires_at is None else f"for {days} days"
-    notify(user=member, text=f"You have been banned {until}. Reason: {reason}")
+    notify(
+        user=member,
+        kind=Kind.MODERATION,
+        text=f"You have been banned {until}. Reason: {reason}",
+    )
     if log:
         record(
             actor=actor,
@@ -220,6 +229,7 @@ def warn_member(
     total = active_points(member)
     notify(
         user=member,
+        kind=Kind.MODERATION,
         text=f"You have received a warning ({points} points): {reason}",
         url=post.get_absolute_url() if post else "",
     )

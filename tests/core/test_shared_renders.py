@@ -5,8 +5,9 @@ alone. Guests are held to the same standard against the guest page cache.
 
 Viewers: a guest, a new member (e-mail not confirmed), a member who reacted to a
 post, the author of posts on the page, a member who ignores an author on the
-page, a member in another time zone, a moderator of the forum, a banned member,
-and staff.
+page, a member in another time zone, a member with unread alerts (one about a
+post on the thread page, which reading it reads) who watches the thread, a
+moderator of the forum, a banned member, and staff.
 """
 
 import re
@@ -17,6 +18,7 @@ from django.test import Client
 
 from forum.core import timefmt
 from forum.moderation.services import community
+from forum.notifications.services import Kind, notify, watch_thread
 from forum.posts.models import Post
 from tests import factories
 from tests.moderation.conftest import make_moderator
@@ -28,6 +30,7 @@ KINDS = [
     "author",
     "ignoring",
     "elsewhere",
+    "alerted",
     "moderator",
     "banned",
     "staff",
@@ -51,6 +54,7 @@ def board(db, frozen, forum_node, reaction_types, settings):
             username="Maple", time_zone="Asia/Karachi"
         ),
         "new_member": factories.MemberFactory(username="Newcomer", verified=False),
+        "alerted": factories.MemberFactory(username="Hawkeye"),
         "moderator": make_moderator(
             factories.MemberFactory(username="Mod"), forum_node
         ),
@@ -79,6 +83,13 @@ def board(db, frozen, forum_node, reaction_types, settings):
     factories.react(
         user=people["other"], post=posts[0], reaction_type=reaction_types["Love"]
     )
+    # Unread alerts in the header of every page, one of them about a post on the
+    # thread page (read by reading it); and Watch shown as Watching.
+    alerted = people["alerted"]
+    watch_thread(user=alerted, thread=thread, email=True)
+    for text in ("Your report was handled.", "Welcome!"):
+        notify(user=alerted, kind=Kind.MODERATION, text=text)
+    notify(user=alerted, kind=Kind.REPLY, actor=people["other"], post=posts[3])
     people["ignoring"].ignored_members = [people["other"].pk]
     people["ignoring"].save(update_fields=["ignored_members"])
     community.ban_member(
@@ -168,8 +179,19 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert "You are ignoring" not in pages["reacted"][0]
     assert "You, " in pages["reacted"][0] or "You and" in pages["reacted"][0]
     assert "You and" not in pages["author"][0]
+    # The header counts the member's unread alerts (the one about this page's
+    # post is read by reading it); they watch the thread.
+    assert (
+        '>Alerts <span class="badge" aria-hidden="true">2</span>'
+        in (pages["alerted"][0])
+    )
+    assert "Watching (with e-mail)" in pages["alerted"][0]
+    assert "badge" not in pages["elsewhere"][0]
+    assert (
+        "Watching" not in pages["elsewhere"][0] and ">Watch<" in pages["elsewhere"][0]
+    )
     # Members whose page differs as a whole get their own; everyone else shares.
-    for kind in ("reacted", "author", "ignoring", "elsewhere"):
+    for kind in ("reacted", "author", "ignoring", "elsewhere", "alerted"):
         assert served[kind] == "member-hit", (kind, served)
     for kind in ("moderator", "banned", "staff"):
         assert served[kind] == "", (kind, served)

@@ -19,7 +19,6 @@ from functools import partial
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from forum.core.markup import extract_quoted_post_ids
 from forum.notifications import mentions, quotes, services
@@ -88,10 +87,7 @@ def _thread_tools(request, facts):
     def draw(arg: str, inner: str) -> str:
         if not user.is_authenticated or not arg.isdigit():
             return inner
-        context = {
-            "watching": watching,
-            "url": reverse("notifications:watch_thread", kwargs={"pk": int(arg)}),
-        }
+        context = {"watching": watching, "url": f"/threads/{int(arg)}/watch"}
         return inner + render_to_string("notifications/_thread_tools.html", context)
 
     return draw

@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from forum.notifications import views, watching
 
 app_name = "notifications"
+
+THREAD = r"^threads/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
+NODE = r"^forums/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/"
 
 urlpatterns = [
     path("account/alerts", views.alerts, name="alerts"),
@@ -11,7 +14,7 @@ urlpatterns = [
     path("account/alerts/<int:pk>/", views.open_alert, name="open"),
     path("account/alert-preferences", watching.preferences, name="preferences"),
     path("account/watched", watching.watched, name="watched"),
-    path("threads/<int:pk>/watch", watching.watch_thread, name="watch_thread"),
-    path("forums/<int:pk>/watch", watching.watch_forum, name="watch_forum"),
+    re_path(THREAD + r"watch$", watching.watch_thread, name="watch_thread"),
+    re_path(NODE + r"watch$", watching.watch_forum, name="watch_forum"),
     path("unsubscribe/<str:token>", watching.unsubscribe, name="unsubscribe"),
 ]

@@ -22,7 +22,7 @@ def _back(request, fallback: str):
 
 
 @login_required
-def watch_thread(request, pk: int):
+def watch_thread(request, pk: int, slug: str = ""):
     """Watch a thread, with or without e-mail, or stop (the thread's Watch link
     leads here; the form is the page without JavaScript)."""
     thread = get_thread_for_user_or_404(request.user, pk)
@@ -46,7 +46,7 @@ def watch_thread(request, pk: int):
 
 
 @login_required
-def watch_forum(request, pk: int):
+def watch_forum(request, pk: int, slug: str = ""):
     """Watch a forum (its new threads, or every post), or stop."""
     node = get_node_for_user_or_404(request.user, pk)
     if node.is_category:

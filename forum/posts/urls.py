@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from forum.posts import pages, reaction_views, views
+from forum.posts import live, pages, reaction_views, views
 
 app_name = "posts"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(THREAD + r"$", pages.thread, name="thread"),
     re_path(THREAD + r"page-(?P<page>\d+)$", pages.thread, name="thread_page"),
     re_path(THREAD + r"reply$", views.reply, name="reply"),
+    re_path(THREAD + r"new-replies$", live.new_replies, name="new_replies"),
     re_path(NODE + r"post-thread$", views.post_thread, name="post_thread"),
     path("posts/<int:pk>/", views.post_redirect, name="post"),
     path("posts/<int:pk>/edit", views.edit, name="edit"),

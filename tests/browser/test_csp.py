@@ -212,8 +212,17 @@ def test_member_pages_and_their_scripts_work_under_the_policy(watched, board):
         reverse("members:account_delete"),
         reverse("discovery:whats_new"),
         reverse("members:list"),
+        reverse("notifications:watched"),
+        reverse("notifications:preferences"),
+        thread.get_absolute_url() + "watch",
     ):
         watched.open(path)
+
+    # The alerts drop-down (its script fetches the latest few).
+    watched.open(reverse("notifications:alerts"))
+    page.locator(".js-alerts").click()
+    expect(page.locator("#alerts-popup")).to_contain_text("Show all alerts")
+    watched.check("alerts drop-down opened")
 
 
 def test_new_thread_form_checks_for_discussed_articles_under_the_policy(watched, board):

@@ -99,6 +99,14 @@ def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, w
     if who == "member":
         client.force_login(author)
         pages += [reverse("members:account_profile"), reverse("account_email")]
+        pages += [
+            reverse("notifications:alerts"),
+            reverse("notifications:recent"),
+            reverse("notifications:watched"),
+            reverse("notifications:preferences"),
+            thread.get_absolute_url() + "watch",
+            node.get_absolute_url() + "watch",
+        ]
     for path in pages:
         response = client.get(path)
         assert response["Content-Type"].startswith("text/html"), path

@@ -148,4 +148,6 @@ def touch_last_seen(*, member, now: datetime | None = None) -> bool:
     stale = Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=cutoff)
     written = User.objects.filter(stale, pk=member.pk).update(last_seen_at=now)
     member.last_seen_at = now
+    if written:
+        invalidate(f"member:{member.pk}")  # their profile says when
     return bool(written)

@@ -91,6 +91,7 @@ class Representative:
     is_superuser = False
     is_deleted_member = False
     pk = id = 0  # no row has it: "is this your post?" is always no
+    ignored_members = ()  # nobody in particular ignores nobody: a part says
 
     def __init__(self, role: str):
         self.role = role

@@ -75,15 +75,14 @@ def post_excerpt(body_html: str, length: int = EXCERPT_LENGTH) -> str:
 class ProfilePage:
     member: User
     title: str
-    last_seen: str
+    last_seen_at: datetime | None  # shown as the day only
     posts: list
     post_count: int
     nav: PageNav
     threads: list
     thread_count: int
     is_self: bool
-    can_ignore: bool = False
-    is_ignored: bool = False
+    can_ignore: bool = False  # or stop ignoring: whether the button is there
 
 
 def _visible_posts(viewer, member):
@@ -115,15 +114,14 @@ def profile_page(viewer, member, page: int) -> ProfilePage:
     return ProfilePage(
         member=member,
         title=title_for(member),
-        last_seen=last_seen_label(member.last_seen_at) if show_last_seen else "",
+        last_seen_at=member.last_seen_at if show_last_seen else None,
         posts=posts,
         post_count=post_count,
         nav=nav,
         threads=list(threads_qs.order_by("-created_at")[:RECENT_THREADS]),
         thread_count=threads_qs.count(),
         is_self=is_self,
-        can_ignore=can_ignore(viewer, member),
-        is_ignored=ignores(viewer, member.pk),
+        can_ignore=can_ignore(viewer, member) or ignores(viewer, member.pk),
     )
 
 

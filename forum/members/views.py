@@ -7,19 +7,44 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.forms import DeleteAccountForm
+from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.members import selectors, services
 from forum.members.selectors import get_member_for_user_or_404
+from forum.policy import ignores, is_banned, is_moderator, is_staff
+from forum.policy.viewer_parts import member_page
 
 
+@guest_cached(lambda pk, **_: [f"member:{pk}"])
 def profile(request, pk: int, slug: str = ""):
+    """A member's profile: shared by members of a role (and cached for guests),
+    with the Ignore button's state as a part; the member's own is theirs."""
     member = get_member_for_user_or_404(request.user, pk)
     if slug != member.slug:
         return redirect(member.get_absolute_url(), permanent=True)
-    page = selectors.profile_page(
-        request.user, member, parse_page(request.GET.get("page"))
+    page = parse_page(request.GET.get("page"))
+    user = request.user
+
+    def context_for(viewer):
+        data = selectors.profile_page(viewer, member, page)
+        return {"page": data, "member": member}, None
+
+    return member_page(
+        request,
+        kind="profile",
+        depends_on=[f"member:{pk}"],
+        template="members/profile.html",
+        context_for=context_for,
+        parts=lambda data: {
+            "ignoring": lambda arg, inner: ignores(user, int(arg)),
+        },
+        facts=lambda viewer: (
+            viewer.pk == member.pk,
+            is_staff(viewer),
+            is_moderator(viewer),
+            is_banned(viewer),
+        ),
     )
-    return render(request, "members/profile.html", {"page": page, "member": member})
 
 
 def members(request):

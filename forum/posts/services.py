@@ -117,7 +117,9 @@ def announce(*, post: Post, by, kind: str, **details) -> None:
 
 
 def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
-    invalidate(f"thread:{thread.pk}", f"node:{thread.node_id}", "index")
+    invalidate(
+        f"thread:{thread.pk}", f"node:{thread.node_id}", "index", f"member:{author.pk}"
+    )
     Thread.objects.filter(pk=thread.pk).update(
         reply_count=F("reply_count") + (0 if new_thread else 1),
         last_post_id=post.pk,
@@ -312,9 +314,9 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         thread.title = title
         thread.slug = make_slug(title)
     index_post(post, title=thread.title if post.position == 0 else "")
-    invalidate(f"thread:{thread.pk}")
+    invalidate(f"thread:{thread.pk}", f"member:{post.author_id}")
     if title_changed:
-        invalidate(f"node:{thread.node_id}", "index")
+        invalidate(f"node:{thread.node_id}", "index", f"member:{thread.starter_id}")
     return post
 
 
@@ -333,6 +335,8 @@ def _shift_member_counts(counts: dict[int, int], sign: int) -> None:
         User.objects.filter(pk=author_id).update(
             message_count=F("message_count") + sign * n
         )
+    # Their profiles list their visible posts and count them.
+    invalidate(*(f"member:{author_id}" for author_id in counts))
 
 
 def _refresh_thread_last_post(thread_id: int) -> None:

@@ -262,6 +262,6 @@ def test_a_refused_form_explains_itself_without_inline_style(db):
 
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Please try again" in page
+    assert "page was open too long" in page
     assert inline_code(page) == []
     assert directives(response["Content-Security-Policy"]) == EXPECTED

@@ -187,3 +187,19 @@ def test_editing_the_first_post_updates_the_link_preview_of_later_pages(
         page = client.get(url).content.decode()
         assert 'content="Fresh opening words."' in page
         assert "The opening words." not in page
+
+
+def test_a_new_post_shows_on_its_authors_profile(seen, commit):
+    author = seen["author"]
+    guest, member = Client(), Client()
+    member.force_login(factories.MemberFactory(username="Profile reader"))
+    url = author.get_absolute_url()
+    for client in (guest, member):
+        assert "Second thoughts" not in client.get(url).content.decode()
+    factories.wait_out_flood(author)
+
+    with commit():
+        factories.reply(author=author, thread=seen["thread"], body="Second thoughts.")
+
+    for client in (guest, member):
+        assert "Second thoughts" in client.get(url).content.decode()

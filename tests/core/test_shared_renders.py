@@ -38,6 +38,19 @@ KINDS = [
 NOW = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _commits(django_capture_on_commit_callbacks, monkeypatch):
+    """What a request's writes bump happens when it ends, as in production (a
+    member's visit moves their "last seen": their profile is made afresh)."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+    yield
+    _capture = None
+
+
+_capture = None
+
+
 @pytest.fixture
 def frozen(monkeypatch):
     """Every page of the test is read at the same moment."""
@@ -110,7 +123,8 @@ _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
 def _page(client, url) -> tuple[str, str]:
-    response = client.get(url)
+    with _capture(execute=True):
+        response = client.get(url)
     assert response.status_code == 200, url
     html = _TOKEN.sub(r"\1TOKEN\2", response.content.decode())
     return html, response.get("X-Page-Cache", "")
@@ -134,8 +148,10 @@ def _first_difference(a: str, b: str) -> str:
     return f"shared: ...{a[start : at + 200]!r}\nalone: ...{b[start : at + 200]!r}"
 
 
-def _pages(thread):
+def _pages(thread, people):
     return {
+        "a profile": people["author"].get_absolute_url(),
+        "a profile of someone ignored": people["other"].get_absolute_url(),
         "thread page": thread.get_absolute_url(),
         "forum page": thread.node.get_absolute_url(),
         "forum index": "/",
@@ -150,7 +166,7 @@ def test_every_viewer_sees_their_own_page_whoever_made_the_shared_render(
     board, settings, warmer
 ):
     thread, people = board
-    for name, url in _pages(thread).items():
+    for name, url in _pages(thread, people).items():
         settings.FORUM_MEMBER_CACHE_SECONDS = settings.FORUM_GUEST_CACHE_SECONDS = 60
         _page(_client(people, warmer), url)  # this visit makes the shared render
         for kind in KINDS:

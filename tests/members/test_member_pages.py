@@ -178,12 +178,24 @@ def test_last_seen_is_coarse():
     )
 
 
-def test_profile_shows_last_seen_unless_the_member_opts_out(client, member):
+def test_profile_shows_last_seen_unless_the_member_opts_out(
+    client, member, django_capture_on_commit_callbacks
+):
     User.objects.filter(pk=member.pk).update(last_seen_at=timezone.now())
 
     assert "Last seen" in client.get(member.get_absolute_url()).content.decode()
 
-    User.objects.filter(pk=member.pk).update(show_last_seen=False)
+    with django_capture_on_commit_callbacks(execute=True):  # as the settings save
+        services.update_profile(
+            member=member,
+            country="",
+            location="",
+            website="",
+            about="",
+            signature="",
+            theme="auto",
+            show_last_seen=False,
+        )
     assert "Last seen" not in client.get(member.get_absolute_url()).content.decode()
 
 

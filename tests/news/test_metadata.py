@@ -524,7 +524,9 @@ def test_huge_page_keeps_json_ld_at_the_end():
     ],
 )
 def test_hostile_markup_is_handled_quickly(html):
-    started = time.monotonic()
+    # Processor time, not the clock: unguarded these take minutes of it, while a
+    # busy machine stretches the clock of a guarded parse past any fixed limit.
+    started = time.process_time()
     meta = parse_article(html, base_url=BASE)
     assert meta.publication == "dailyledger.example"
-    assert time.monotonic() - started < 8
+    assert time.process_time() - started < 8

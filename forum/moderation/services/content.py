@@ -221,6 +221,7 @@ def _shift_visibility(post: Post, thread: Thread, sign: int) -> None:
         User.objects.filter(pk=post.author_id).update(
             message_count=F("message_count") + sign
         )
+        pagecache.invalidate(f"member:{post.author_id}")  # their profile
 
 
 @transaction.atomic

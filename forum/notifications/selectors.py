@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
 from forum.core.pagination import PageNav, page_nav
@@ -125,3 +126,23 @@ def thread_watch(user, thread) -> ThreadWatch | None:
 
 def forum_watch(user, node) -> ForumWatch | None:
     return ForumWatch.objects.filter(user=user, node=node).first()
+
+
+PICKER_SHOWN = 8
+
+
+def names_starting(prefix: str) -> list[str]:
+    """Up to a few active members whose name starts with `prefix` (two letters
+    at least), the most active first: the @mention picker's suggestions."""
+    prefix = prefix.strip()[:50]
+    if len(prefix) < 2:
+        return []
+    found = (
+        get_user_model()
+        .objects.filter(
+            username__istartswith=prefix, is_active=True, is_deleted_member=False
+        )
+        .order_by("-message_count", "username")
+        .values_list("username", flat=True)[:PICKER_SHOWN]
+    )
+    return list(found)

@@ -17,4 +17,5 @@ urlpatterns = [
     re_path(THREAD + r"watch$", watching.watch_thread, name="watch_thread"),
     re_path(NODE + r"watch$", watching.watch_forum, name="watch_forum"),
     path("unsubscribe/<str:token>", watching.unsubscribe, name="unsubscribe"),
+    path("mentions/names", views.mention_names, name="mention_names"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -52,3 +52,12 @@ def open_alert(request, pk: int):
     services.mark_alerts_read(user=request.user, ids=[alert.pk])
     fallback = reverse("notifications:alerts")
     return redirect(safe_next(request, present.target(alert), fallback))
+
+
+@login_required
+def mention_names(request):
+    """Members whose name starts with ?q=, for the @mention picker (mentions.js)."""
+    names = selectors.names_starting(request.GET.get("q", ""))
+    response = JsonResponse({"names": names})
+    response["Cache-Control"] = "private, max-age=60"
+    return response

@@ -101,3 +101,13 @@ def test_only_the_writers_own_mentions_count(people):
 def test_a_user_tag_that_names_nobody_is_refused_as_typed():
     assert render_bbcode("[USER=x]Saleem[/USER]") == "[USER=x]Saleem[/USER]"
     assert "<script" not in render_bbcode("[USER=3]<script>alert(1)</script>[/USER]")
+
+
+def test_the_picker_suggests_members_by_the_start_of_their_name(people, writer):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(writer)
+    assert client.get("/mentions/names?q=des").json() == {"names": ["Desert Hawk"]}
+    assert client.get("/mentions/names?q=d").json() == {"names": []}
+    assert Client().get("/mentions/names?q=des").status_code == 302

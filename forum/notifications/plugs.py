@@ -28,7 +28,7 @@ _WATCHING_SQL = (
     "SELECT CASE WHEN w.email THEN 2 ELSE 1 END FROM notifications_threadwatch w"
     " WHERE w.user_id = %(user)s AND w.thread_id = %(thread)s"
 )
-_UNREAD_RECOUNT_SQL = """
+UNREAD_RECOUNT_SQL = """
 UPDATE accounts_user u SET unread_alert_count = COALESCE(c.n, 0)
 FROM accounts_user u2
 LEFT JOIN (SELECT user_id, count(*) AS n FROM notifications_alert
@@ -105,5 +105,5 @@ def install() -> None:
     extensions.register_viewer_fact(extensions.ViewerFact("watching", _WATCHING_SQL))
     extensions.register_viewer_part("thread", "thread-tools", _thread_tools)
     extensions.register_counter(
-        extensions.Counter("unread alerts", _UNREAD_RECOUNT_SQL, _UNREAD_SNAPSHOT_SQL)
+        extensions.Counter("unread alerts", UNREAD_RECOUNT_SQL, _UNREAD_SNAPSHOT_SQL)
     )

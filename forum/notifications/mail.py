@@ -7,7 +7,8 @@
   into it before the member comes back send nothing more, so a thread mails a
   member at most once until they visit it again.
 - Who wants which mail: a thread or forum watch with e-mail on (replies, new
-  threads), the "quoted or mentioned" preference; a member on a daily or
+  threads; a quote or mention in a thread watched with e-mail too), the
+  "quoted or mentioned" preference; a member on a daily or
   weekly digest gets none of those, only the digest of their unread alerts,
   and only when they have not been back since.
 - Every mail has a plain-text and an HTML part and carries List-Unsubscribe
@@ -137,7 +138,8 @@ WHERE a.thread_id = %(thread)s AND a.read_at IS NULL AND a.emailed_at IS NULL
   AND COALESCE(p.digest, 'off') = 'off'
   AND (
     (a.kind IN ('quote', 'mention') AND COALESCE(p.email_mentions, FALSE))
-    OR (a.kind = 'reply' AND EXISTS (
+    -- a watcher with e-mail hears of the thread's posts, whatever the alert
+    OR (a.kind IN ('reply', 'quote', 'mention') AND EXISTS (
       SELECT 1 FROM notifications_threadwatch w
       WHERE w.user_id = a.user_id AND w.thread_id = a.thread_id AND w.email))
     OR (a.kind IN ('reply', 'thread') AND EXISTS (
@@ -175,13 +177,15 @@ def send_thread_mails(thread_id: int) -> int:
 
 
 def _token_for(alert: Alert) -> str:
-    if alert.kind in (Alert.Kind.QUOTE, Alert.Kind.MENTION):
-        return make_token("p", "mentions", alert.user_id)
+    """What the mail's unsubscribe link stops: the watch of the thread that
+    sent it, else the quoted-or-mentioned preference, else the forum watch."""
     watch = ThreadWatch.objects.filter(
         user_id=alert.user_id, thread_id=alert.thread_id, email=True
     ).first()
-    if watch is not None and alert.kind == Alert.Kind.REPLY:
+    if watch is not None and alert.kind != Alert.Kind.THREAD:
         return make_token("t", watch.pk, alert.user_id)
+    if alert.kind in (Alert.Kind.QUOTE, Alert.Kind.MENTION):
+        return make_token("p", "mentions", alert.user_id)
     forum = ForumWatch.objects.filter(
         user_id=alert.user_id, node_id=alert.thread.node_id
     ).first()

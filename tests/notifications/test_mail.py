@@ -204,3 +204,18 @@ def test_the_mail_goes_out_by_smtp_with_both_parts(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     kinds = [part.get_content_type() for part in message.walk()]
     assert "text/plain" in kinds and "text/html" in kinds
+
+
+def test_a_watcher_with_email_who_is_quoted_gets_the_mail_of_the_quote(
+    talk, saleem, windjammer, committed, held, mailoutbox
+):
+    watched = watch(saleem, talk, email=True)
+    opening = talk.posts.get(position=0)
+    quote = f'[QUOTE="Saleem, post: {opening.pk}, member: {saleem.pk}"]x[/QUOTE]'
+    _reply(committed, windjammer, talk, body=quote + "Right.")
+    with committed():
+        assert mail.send_thread_mails(talk.pk) == 1
+    [sent] = mailoutbox
+    assert "Windjammer quoted you in Dams" in sent.subject
+    token = sent.extra_headers["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
+    assert mail.read_token(token) == ("t", watched.pk, saleem.pk)

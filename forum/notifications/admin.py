@@ -10,10 +10,13 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["user", "actor", "thread", "post"]
     # Alerts are written by the services (the member's unread count moves with
-    # them): the admin looks, it does not edit.
+    # them): the admin looks, it neither edits nor deletes.
     readonly_fields = [f.name for f in Alert._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

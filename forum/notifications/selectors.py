@@ -30,7 +30,8 @@ def _shown(user, alerts: list[Alert]) -> list[Alert]:
     shown = []
     for alert in alerts:
         if alert.post is not None:
-            alert.post.thread = alert.thread or alert.post.thread
+            if alert.thread is not None and alert.thread_id == alert.post.thread_id:
+                alert.post.thread = alert.thread  # loaded with its forum
             if not can_view_post(user, alert.post):
                 continue
         elif alert.thread is not None and not can_view_thread(user, alert.thread):

@@ -159,3 +159,45 @@ def preferences_for(user) -> Preferences:
 def save_preferences(*, user, **choices) -> Preferences:
     prefs, _ = Preferences.objects.update_or_create(user=user, defaults=choices)
     return prefs
+
+
+# --- posts moved by a moderator -------------------------------------------------
+
+_MOVED_SQL = """
+UPDATE notifications_alert a SET thread_id = p.thread_id
+FROM posts_post p
+WHERE a.post_id = p.id AND p.id = ANY(%(posts)s) AND a.thread_id <> p.thread_id
+  AND (a.read_at IS NOT NULL OR NOT EXISTS (
+    SELECT 1 FROM notifications_alert b
+    WHERE b.user_id = a.user_id AND b.thread_id = p.thread_id AND b.kind = a.kind
+      AND b.read_at IS NULL))
+"""
+_RENUMBERED_SQL = """
+UPDATE notifications_alert a SET position = p.position
+FROM posts_post p
+WHERE a.post_id = p.id AND a.thread_id = ANY(%(threads)s)
+  AND a.position IS DISTINCT FROM p.position
+"""
+_MERGED_WATCHES_SQL = """
+INSERT INTO notifications_threadwatch (user_id, thread_id, email, created_at)
+SELECT user_id, %(target)s, email, created_at FROM notifications_threadwatch
+WHERE thread_id = %(source)s
+ON CONFLICT (user_id, thread_id) DO UPDATE
+  SET email = notifications_threadwatch.email OR EXCLUDED.email
+"""
+
+
+def follow_moved_posts(*, post_ids, thread_ids, merged_from=None) -> None:
+    """Posts moved to another thread and threads renumbered (moderation's move,
+    split and merge, in their transaction): the alerts about those posts follow
+    them (an unread one stays behind when the member already has an unread alert
+    of that kind there), every alert in those threads points at its post's new
+    position, and the watchers of a thread merged away watch the survivor."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVED_SQL, {"posts": list(post_ids)})
+        cursor.execute(_RENUMBERED_SQL, {"threads": list(thread_ids)})
+        if merged_from is not None:
+            [target] = [pk for pk in thread_ids if pk != merged_from] or [None]
+            cursor.execute(
+                _MERGED_WATCHES_SQL, {"source": merged_from, "target": target}
+            )

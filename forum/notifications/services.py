@@ -6,6 +6,7 @@ The member's unread count (accounts.User.unread_alert_count) moves in the same
 statement as the alerts it counts: a new unread alert adds one, reading alerts
 takes away as many as were read. `manage.py recount` rebuilds it."""
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -201,3 +202,20 @@ def follow_moved_posts(*, post_ids, thread_ids, merged_from=None) -> None:
             cursor.execute(
                 _MERGED_WATCHES_SQL, {"source": merged_from, "target": target}
             )
+
+
+# --- members renamed or gone ----------------------------------------------------
+
+
+def on_member_renamed(*, member_id: int, name: str) -> None:
+    """Alerts that name the member as who did something name them anew."""
+    Alert.objects.filter(actor_id=member_id).update(actor_name=name[:50])
+
+
+def forget_member(*, member_id: int) -> None:
+    """An account deleted (anonymized): what it watched, chose and was told goes."""
+    ThreadWatch.objects.filter(user_id=member_id).delete()
+    ForumWatch.objects.filter(user_id=member_id).delete()
+    Preferences.objects.filter(user_id=member_id).delete()
+    Alert.objects.filter(user_id=member_id).delete()
+    get_user_model().objects.filter(pk=member_id).update(unread_alert_count=0)

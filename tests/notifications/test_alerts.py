@@ -8,7 +8,7 @@ from django.test import Client
 
 from forum.moderation.services import community
 from forum.moderation.services import content as moderation
-from forum.notifications.models import Alert
+from forum.notifications.models import Alert, ThreadWatch
 from forum.notifications.services import Kind, notify
 from forum.posts import services
 from forum.posts.recount import counter_drift
@@ -262,4 +262,21 @@ def test_unread_counts_agree_with_a_recount(
     client.force_login(hawk)
     client.post("/account/alerts/read", {"alert": _alerts(hawk)[0].pk})
     assert _count(saleem) == 2 and _count(hawk) == 1
+    assert counter_drift() == {}
+
+
+def test_a_deleted_account_is_no_longer_named_and_its_alerts_go(
+    talk, saleem, windjammer, committed
+):
+    from forum.members.services import delete_account
+
+    with committed():
+        factories.reply(author=windjammer, thread=talk)
+    delete_account(member=windjammer)
+    [alert] = _alerts(saleem)
+    assert alert.actor_name == f"Deleted member {windjammer.pk}"
+    assert (
+        _alerts(windjammer) == []
+        and not ThreadWatch.objects.filter(user=windjammer).exists()
+    )
     assert counter_drift() == {}

@@ -431,6 +431,13 @@ FORUM_APPROVAL_MAX_LINKS = 2  # None switches the link rule off
 FORUM_WARNING_BAN_POINTS = 10
 FORUM_WARNING_BAN_DAYS = 7
 FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
+# Alerts (forum/notifications): how long a post's alert mails wait (whoever reads
+# the post meanwhile gets none), the members one post may mention (a new
+# member's), how long the live "new replies" answer is kept.
+FORUM_ALERT_MAIL_DELAY_SECONDS = env_int("FORUM_ALERT_MAIL_DELAY_SECONDS", 300)
+FORUM_MAX_MENTIONS = 10
+FORUM_MAX_MENTIONS_NEW_MEMBER = 3
+FORUM_LIVE_REPLIES_SECONDS = env_int("FORUM_LIVE_REPLIES_SECONDS", 5)
 # The development pages (the benchmark's ceiling view): on in development and tests,
 # off in production unless asked for (the benchmark asks, for its own server).
 FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)

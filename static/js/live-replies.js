@@ -7,7 +7,7 @@
   const box = document.querySelector(".js-live-replies");
   if (!box || !window.fetch) return;
   const link = box.querySelector("a");
-  const every = 15000;
+  const every = Number(window.forumLiveRepliesEvery) || 15000;  // tests shorten it
   let etag = null;
   let timer = null;
   let shown = 0;

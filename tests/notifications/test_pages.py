@@ -165,3 +165,18 @@ def test_a_member_with_unread_alerts_pays_one_statement_to_read_a_thread(
     assert len(more) == len(fewer) + 1
     assert "notifications_alert" in "".join(more)
     assert "notifications_alert" not in "".join(fewer)
+
+
+# Session, member, the count of watched threads, one page of them with their
+# forums, starters, read state and watch, the watched forums; the same for 1 or 20.
+WATCHED_PAGE_BUDGET = 5
+
+
+def test_the_watched_page_queries_do_not_grow_with_threads(forum_node, saleem):
+    threads = [factories.make_thread(author=saleem, node=forum_node) for _ in range(20)]
+    client = _client(saleem)
+    client.get("/account/watched")
+    many = queries_for(client, "/account/watched")
+    ThreadWatch.objects.filter(user=saleem).exclude(thread=threads[0]).delete()
+    one = queries_for(client, "/account/watched")
+    assert len(many) == len(one) <= WATCHED_PAGE_BUDGET, "\n".join(many)

@@ -28,13 +28,13 @@ TABS = [
 
 def _whats_new(request, kind: str, tab, canonical_name: str):
     """A What's new tab: shared by members of a role, with their unread markers
-    as parts; the member's own "New posts" (their unread threads) is theirs
-    alone."""
+    as parts; "New posts, unread only" (?unread=1) is the member's alone."""
     page = parse_page(request.GET.get("page"))
     user = request.user
+    unread_only = kind == "posts" and request.GET.get("unread") == "1"
 
     def context_for(viewer):
-        data = tab(viewer, page)
+        data = tab(viewer, page, unread_only=True) if unread_only else tab(viewer, page)
         context = {
             "page": data,
             "tabs": [(name, label, reverse(url)) for name, label, url in TABS],
@@ -43,7 +43,7 @@ def _whats_new(request, kind: str, tab, canonical_name: str):
         facts = {"threads": [] if data.tab == "activity" else thread_facts(data.items)}
         return context, facts
 
-    if kind == "posts" and user.is_authenticated:  # a list only this member has
+    if unread_only and user.is_authenticated:  # a list only this member has
         context, facts = context_for(user)
         every_one_unread = {"unread": lambda arg, inner: True}
         context["PER_VIEWER_PARTS"] = chrome(request) | every_one_unread

@@ -151,6 +151,8 @@ def _pages(thread, people):
         "what's new: new threads": "/whats-new/threads/",
         "what's new: latest activity": "/whats-new/latest-activity/",
         "what's new: new posts": "/whats-new/posts/",
+        "what's new: unread only": "/whats-new/posts/?unread=1",
+        "search results": "/search/?q=border",
     }
 
 
@@ -173,6 +175,8 @@ def _forget_renders():
         "what's new: new threads",
         "what's new: latest activity",
         "what's new: new posts",
+        "what's new: unread only",
+        "search results",
         "a profile",
         "a profile of someone ignored",
     ],

@@ -61,9 +61,8 @@ def test_new_posts_lists_recent_threads_and_marks_a_members_unread_ones(
     html = get(member_client, "/whats-new/posts/")
 
     assert titles(html) == ["New", "Middle", "Old"]
-    rows = dict(
-        zip(titles(html), re.findall(r'<div class="thread-row(?: [^"]*)?"', html))
-    )
+    openings = re.findall(r'<div class="thread-row(?: [^"]*)?"', html)
+    rows = dict(zip(titles(html), openings, strict=True))
     assert "thread-row--unread" in rows["New"] and "thread-row--unread" in rows["Old"]
     assert "thread-row--unread" not in rows["Middle"]
 

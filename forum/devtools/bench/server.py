@@ -53,6 +53,13 @@ def process_tree_cpu(pid: int) -> float:
         except psutil.NoSuchProcess:
             continue
         total += times.user + times.system
+    # Children that ended (a database connection closed) left their time with
+    # the process that waited for them.
+    try:
+        times = root.cpu_times()
+        total += times.children_user + times.children_system
+    except psutil.NoSuchProcess:
+        pass
     return total
 
 

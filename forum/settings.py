@@ -336,6 +336,8 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health checks ask over plain HTTP from inside the machine or container.
+    SECURE_REDIRECT_EXEMPT = [r"^-/health$"]
 
 
 # Content Security Policy (django-csp's middleware sets the header on every

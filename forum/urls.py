@@ -4,12 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forum.core.csp import report_view as csp_report
+from forum.core.health import health
+from forum.core.site_files import favicon
 from forum.discovery.urls import seo_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The policy's report-uri (forum/settings.py names this address).
     path("csp-report/", csp_report, name="csp_report"),
+    # Load balancers and container health checks (forum/core/health.py).
+    path("-/health", health, name="health"),
+    path("favicon.ico", favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.core.keep.urls")),
     path("", include("forum.members.urls")),
@@ -22,6 +27,11 @@ urlpatterns = [
     path("moderation/", include("forum.moderation.urls")),
     *seo_urlpatterns,
 ]
+
+# The error pages (forum/core/errors.py); 403 and 404 are Django's own views
+# rendering templates/403.html and templates/404.html in the forum's layout.
+handler400 = "forum.core.errors.bad_request"
+handler500 = "forum.core.errors.server_error"
 
 # Read when the URLconf loads: production (DEBUG off) has no development pages.
 if settings.FORUM_DEVTOOLS:

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from forum.core.csp import report_view as csp_report
 from forum.core.health import health
+from forum.core.media.views import serve as serve_media
 from forum.core.site_files import favicon
 from forum.discovery.urls import seo_urlpatterns
 
@@ -37,5 +37,9 @@ handler500 = "forum.core.errors.server_error"
 if settings.FORUM_DEVTOOLS:
     urlpatterns.insert(1, path("", include("forum.devtools.urls")))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media served by the forum, in production too (forum/core/media/views.py), unless
+# MEDIA_URL is another site's address (a CDN in front of the bucket).
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media")
+    )

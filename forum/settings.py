@@ -15,6 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from forum.core import logs
 from forum.core.database import database_url
 from forum.core.media import config as media_config
 
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every response and log line carries the request's id (forum/core/logs.py).
+    "forum.core.logs.RequestIdMiddleware",
     # Outermost: decides from the final response whether a guest's page may be
     # stored for others (forum/core/pagecache.py).
     "forum.core.pagecache.GuestCacheMiddleware",
@@ -390,12 +393,20 @@ if env_bool("CSP_REPORT_ONLY", False):
 else:
     CONTENT_SECURITY_POLICY = _CSP_POLICY
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs: JSON lines on stdout with each request's id (forum/core/logs.py);
+# LOG_FORMAT=text for plain lines (the default under DEBUG).
+LOGGING = logs.logging_config(
+    json_lines=os.environ.get("LOG_FORMAT", "text" if DEBUG else "json") == "json",
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+)
+# Errors to Sentry, only when a DSN is given.
+if os.environ.get("SENTRY_DSN"):
+    logs.init_sentry(
+        os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
 
 # The forum's own knobs.
 FORUM_POSTS_PER_PAGE = 20

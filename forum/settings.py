@@ -11,11 +11,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from forum.core import logs
+from forum.core import dbconfig, logs
 from forum.core.database import database_url
 from forum.core.media import config as media_config
 
@@ -106,6 +105,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Every response and log line carries the request's id (forum/core/logs.py).
     "forum.core.logs.RequestIdMiddleware",
+    # A visitor who just wrote reads from the primary (forum/core/replica.py).
+    "forum.core.replica.PrimaryAfterWriteMiddleware",
     # Outermost: decides from the final response whether a guest's page may be
     # stored for others (forum/core/pagecache.py).
     "forum.core.pagecache.GuestCacheMiddleware",
@@ -153,19 +154,20 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    config = dj_database_url.parse(database_url(), conn_max_age=0)
-    # The embedded server listens on a Unix socket given as ?host=/path.
-    socket_dir = config.get("OPTIONS", {}).pop("host", None)
-    if socket_dir and not config.get("HOST"):
-        config["HOST"] = socket_dir
-    if not TESTING:
-        config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
-        config["CONN_HEALTH_CHECKS"] = True
-    return config
-
-
-DATABASES = {"default": _database()}
+# The primary, a read replica when REPLICA_DATABASE_URL is set, connection
+# pooling and the web's statement timeout (forum/core/dbconfig.py). forum/wsgi.py
+# marks web processes before this module loads.
+DATABASES = dbconfig.databases(
+    database_url(),
+    os.environ,
+    testing=TESTING,
+    web=os.environ.get("FORUM_WEB_PROCESS") == "1",
+)
+# Reads that may lag go to the replica when there is one (forum/core/replica.py);
+# a member's own reads stay on the primary for a few seconds after a write.
+DATABASE_ROUTERS = ["forum.core.replica.ReplicaRouter"]
+FORUM_READ_REPLICA = "replica" if os.environ.get("REPLICA_DATABASE_URL") else ""
+FORUM_REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from forum.core import ratelimit
 from forum.core.pagination import parse_page
+from forum.core.replica import reads_may_lag
 from forum.search import selectors
 from forum.search.forms import SearchForm
 
@@ -18,6 +19,7 @@ def _refusal(request) -> str:
     return ""
 
 
+@reads_may_lag  # a member who just posted is pinned to the primary
 def search(request):
     if "q" in request.GET:
         form = SearchForm(request.GET)

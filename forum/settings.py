@@ -103,6 +103,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # gzip for guests' pages only, which hold no secret (BREACH:
+    # forum/core/compression.py); outside the guest cache, which keeps pages
+    # uncompressed.
+    "forum.core.compression.GuestGZipMiddleware",
     # Every response and log line carries the request's id (forum/core/logs.py).
     "forum.core.logs.RequestIdMiddleware",
     # A visitor who just wrote reads from the primary (forum/core/replica.py).

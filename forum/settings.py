@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /-/health for probes, whatever the Host header (forum/core/health.py).
+    "forum.core.health.HealthMiddleware",
     # gzip for guests' pages only, which hold no secret (BREACH:
     # forum/core/compression.py); outside the guest cache, which keeps pages
     # uncompressed.

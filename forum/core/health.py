@@ -58,6 +58,20 @@ def run_checks() -> dict[str, str]:
     return results
 
 
+class HealthMiddleware:
+    """The first middleware: answers /-/health before anything checks the Host
+    header or redirects to HTTPS, so a container's or load balancer's probe of
+    http://127.0.0.1:8000/-/health works whatever ALLOWED_HOSTS says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/-/health" and request.method in ("GET", "HEAD"):
+            return health(request)
+        return self.get_response(request)
+
+
 @never_cache
 def health(request):
     results = run_checks()

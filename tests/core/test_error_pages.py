@@ -187,3 +187,11 @@ def test_favicon_redirects_to_the_static_icon_and_pages_link_it(client):
     assert "max-age=86400" in response["Cache-Control"]
     page = BeautifulSoup(client.get("/").content, "html.parser")
     assert page.select_one("link[rel=icon]")["href"].endswith(".svg")
+
+
+@pytest.mark.django_db
+def test_health_answers_a_probe_with_any_host_header(client):
+    response = client.get("/-/health", HTTP_HOST="10.0.3.7:8000")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

@@ -27,7 +27,7 @@ def static_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     if not shutil.which("redis-server"):
         pytest.skip(
@@ -38,12 +38,12 @@ def redis_server(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster_scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("cluster")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster_env(django_db_setup, static_root, redis_server, cluster_scratch):
     return production_env(
         STATIC_ROOT=str(static_root),
@@ -56,7 +56,7 @@ def cluster_env(django_db_setup, static_root, redis_server, cluster_scratch):
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(cluster_env, cluster_scratch):
     """(node A, node B, the worker), all sharing one database and one Redis."""
     nodes = [Node(name, cluster_env, cluster_scratch) for name in ("a", "b")]

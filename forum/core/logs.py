@@ -7,8 +7,8 @@ line for the request (forum/core/accesslog.py) and into every log record made
 while the request runs (`RequestIdFilter`), so one id finds everything that
 happened for one page view, on whichever node served it.
 
-LOG_FORMAT=text gives plain lines (the default under DEBUG); LOG_LEVEL sets
-the level. With SENTRY_DSN set, errors also go to Sentry (`init_sentry`),
+LOG_FORMAT=text gives plain lines on stderr (the default under DEBUG);
+LOG_LEVEL sets the level. With SENTRY_DSN set, errors also go to Sentry (`init_sentry`),
 tagged with the same id.
 """
 
@@ -90,7 +90,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_config(*, json_lines: bool, level: str) -> dict:
-    """settings.LOGGING: everything to stdout, in JSON lines or plain text."""
+    """settings.LOGGING: JSON lines on stdout (production: what containers and
+    journald collect), or plain text on stderr (development, as before)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -105,7 +106,7 @@ def logging_config(*, json_lines: bool, level: str) -> dict:
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "stream": "ext://sys.stdout",
+                "stream": "ext://sys.stdout" if json_lines else "ext://sys.stderr",
                 "filters": ["request_id"],
                 "formatter": "json" if json_lines else "text",
             }

@@ -5,28 +5,17 @@ hashed names cached a year, and a missing page is the forum's 404."""
 
 import pytest
 
+# Imported for what it sets up: the ORM may be used beside the sync API.
+import tests.browser.conftest  # noqa: F401
 from forum.devtools.demo import SEED_THREAD_TITLE, load_demo
 from forum.threads.models import Thread
 from tests import factories
 from tests.accounts.imagedata import image_bytes
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.production.cluster import SECRET_KEY, Visitor
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 LOADED = "img => img.complete && img.naturalWidth > 0"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

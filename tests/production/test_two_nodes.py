@@ -74,7 +74,7 @@ def test_a_post_on_node_a_is_seen_by_a_guest_on_node_b_on_the_next_request(
     assert "Saleem" in guest.get(a.port, node.get_absolute_url())[2]  # last poster
     # The versions that made B's copy stale are in Redis, not in a node's folder.
     assert redis_server.client.keys(f"*v:thread:{thread.pk}")
-    # Node A's access log names the request by the id its response carried.
+    # Node B's access log names the request by the id its response carried.
     request_id = headers["X-Request-ID"]
     assert f'"request_id": "{request_id}"' in b.log_path.read_text()
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
+from forum.core.replica import reads_may_lag
 from forum.discovery import reading, whats_new
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import chrome, member_page
@@ -60,6 +61,7 @@ def _whats_new(request, kind: str, tab, canonical_name: str):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_index(request):
     """The "What's new" tab a reader wants first: the new posts."""
     return _whats_new(
@@ -68,6 +70,7 @@ def whats_new_index(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_posts(request):
     return _whats_new(
         request, "posts", whats_new.new_posts, "discovery:whats_new_posts"
@@ -75,6 +78,7 @@ def whats_new_posts(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_threads(request):
     return _whats_new(
         request, "threads", whats_new.new_threads, "discovery:whats_new_threads"
@@ -82,6 +86,7 @@ def whats_new_threads(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_activity(request):
     return _whats_new(
         request, "activity", whats_new.latest_activity, "discovery:whats_new_activity"

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from forum.core import ratelimit
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
+from forum.core.replica import reads_may_lag
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import member_page
 from forum.search import selectors
@@ -47,6 +48,7 @@ def _params(form) -> selectors.SearchParams:
     )
 
 
+@reads_may_lag  # a member who just posted is pinned to the primary
 @guest_cached(lambda **_: ["index"])  # a new post can be a new result
 def search(request):
     form = _form(request)

@@ -185,6 +185,8 @@ class Command(BaseCommand):
             DATABASE_URL=_database_url(database_name),
             # A page cache of its own, so no page of an earlier board is served.
             PAGE_CACHE_DIR=os.path.join(scratch, "pages"),
+            # The application is measured, not a log line per request.
+            GUNICORN_ACCESS_LOG="",
             PYTHONUNBUFFERED="1",
         )
         return env

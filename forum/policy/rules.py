@@ -25,6 +25,7 @@ no query.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -152,6 +153,12 @@ def visible_node_ids(user) -> set[int]:
         for pk, parent_id in _snapshot(user).parents.items()
         if can_view_node(user, policy.NodeRef(pk, parent_id))
     }
+
+
+def child_node_ids(node) -> list[int]:
+    """The nodes right below this one, from the snapshot's tree (no query)."""
+    snapshot = _snapshot(AnonymousUser(), node)
+    return [pk for pk, parent in snapshot.parents.items() if parent == node.pk]
 
 
 def is_awaiting_approval(thread) -> bool:

@@ -5,9 +5,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from forum import policy
+from forum.core.paths import path_for
 from forum.threads.models import thread_visibility
 
 
@@ -127,7 +127,7 @@ class Post(models.Model):
         return f"Post {self.pk} by {self.author_name}"
 
     def get_absolute_url(self):
-        return reverse("posts:post", kwargs={"pk": self.pk})
+        return path_for("posts:post", pk=self.pk)
 
     def get_thread_url(self):
         """The thread page holding this post, with its anchor."""

@@ -25,8 +25,11 @@ from forum.policy import (
     reply_refusal,
 )
 from forum.posts import extensions
+from forum.posts.drafts.services import drafts_since
 from forum.posts.models import Post, Reaction
+from forum.posts.polls.selectors import poll_for, view_for
 from forum.posts.reaction_selectors import attach_reactions
+from forum.posts.uploads.selectors import gallery_html
 from forum.threads.models import Node, Thread
 from forum.threads.selectors import node_breadcrumb
 
@@ -56,6 +59,11 @@ class PostRow:
         return mark_safe(html)  # noqa: S308
 
     @property
+    def gallery(self) -> str:
+        """The post's attachments not placed in its body, under it."""
+        return gallery_html(self.addons.get("attachments"))
+
+    @property
     def per_viewer(self) -> bool:
         """Whether what an add-on shows in this post differs per viewer."""
         return any(
@@ -73,6 +81,9 @@ class ThreadPage:
     can_reply: bool
     reply_refusal: str
     is_moderator: bool
+    poll: object = None  # forum.posts.polls.selectors.PollView
+    composer: object = None  # the reply box's (forum.posts.pages)
+    composer_form: object = None
 
 
 def thread_posts(user, thread: Thread, page: int):
@@ -112,7 +123,10 @@ SELECT p.id, p.position, p.author_id, p.created_at, p.is_deleted, p.is_approved,
        (SELECT r.reaction_type_id FROM posts_reaction r
          WHERE r.post_id = p.id AND r.user_id = %(user)s) AS my_reaction_id,
        (SELECT m.last_read_position FROM threads_threadread m
-         WHERE m.user_id = %(user)s AND m.thread_id = p.thread_id) AS last_read
+         WHERE m.user_id = %(user)s AND m.thread_id = p.thread_id) AS last_read,
+       (SELECT d.id FROM posts_draft d
+         WHERE d.owner_id = %(user)s AND d.place = %(place)s
+           AND d.updated_at >= %(drafts_since)s) AS draft_id
 FROM posts_post p
 WHERE p.thread_id = %(thread)s AND p.position >= %(start)s AND p.position < %(end)s
   AND NOT p.is_deleted AND (p.is_approved OR p.author_id = %(user)s)
@@ -134,6 +148,7 @@ class ViewerPost:
     is_approved: bool
     my_reaction_id: int | None  # the member's reaction type on it, if any
     last_read: int | None  # the member's read marker for the thread
+    draft_id: int | None  # the member's draft of a reply to it, if any
     thread: Thread
 
 
@@ -146,6 +161,8 @@ def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
         "start": start,
         "end": start + per_page,
         "limit": per_page,
+        "place": f"thread:{thread.pk}",
+        "drafts_since": drafts_since(),
     }
     with connection.cursor() as cursor:
         cursor.execute(_VIEWER_POSTS_SQL, params)
@@ -205,7 +222,13 @@ def thread_page(user, thread: Thread, page: int) -> ThreadPage:
         can_reply=allowed,
         reply_refusal="" if allowed else reply_refusal(user, thread),
         is_moderator=can_moderate(user, thread.node),
+        poll=_poll_view(user, thread),
     )
+
+
+def _poll_view(user, thread: Thread):
+    poll = poll_for(thread)
+    return view_for(user, poll) if poll is not None else None
 
 
 def page_facts(user, thread: Thread) -> tuple:
@@ -226,8 +249,8 @@ def page_facts(user, thread: Thread) -> tuple:
 def viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
     """A member's slice of a page, for filling the parts of a shared render: the
     posts without what every viewer shares (bodies, authors, cards), with the
-    member's own reaction and their read marker for the thread as `last_read`
-    (None: never read)."""
+    member's own reaction, their read marker for the thread as `last_read`
+    (None: never read) and their draft of a reply as `draft_id`."""
     return _viewer_posts(user, thread, page)
 
 

@@ -4,10 +4,10 @@ for byte once the CSRF tokens are set aside, the page rendered for that viewer
 alone. Guests are held to the same standard against the guest page cache.
 
 Viewers: a guest, a new member (e-mail not confirmed), a member who reacted to a
-post (with a draft of a reply), a member who voted in the thread's poll, the author of posts on the page
-(who started the thread: they may close its poll), a member who ignores an author on the
-page, a member in another time zone, a moderator of the forum, a banned member,
-and staff.
+post (with a draft of a reply), a member who voted in the thread's poll, the
+author of posts on the page (who started the thread: they may close its poll), a
+member who ignores an author on the page, a member in another time zone, a
+moderator of the forum, a banned member, and staff.
 """
 
 import re

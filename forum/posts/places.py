@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from forum.policy import (
     can_edit_post,
     can_reply,
@@ -110,7 +112,7 @@ def _post(user, pk: int) -> Place | None:
         post,
         node,
         can_upload(user, node),
-        f"/posts/{pk}/edit",
+        reverse("posts:edit", kwargs={"pk": pk}),
     )
 
 

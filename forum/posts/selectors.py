@@ -15,6 +15,7 @@ from forum.core.pagination import PageNav, page_nav
 from forum.policy import (
     can_delete_post,
     can_edit_post,
+    can_manage_poll,
     can_moderate,
     can_react,
     can_reply,
@@ -41,6 +42,7 @@ class PostRow:
     can_delete: bool
     author_title: str = ""
     can_report: bool = False
+    can_add_poll: bool = False
     # reactions: filled by forum.posts.reaction_selectors.attach_reactions
     reactions: object = None  # ReactionSummary
     can_react: bool = False
@@ -180,7 +182,14 @@ def control_inputs(user, post, my_reaction_id=None) -> tuple:
         can_report(user, post),
         can_react(user, post),
         my_reaction_id,
+        _may_add_poll(user, post),
     )
+
+
+def _may_add_poll(user, post) -> bool:
+    """ "Add a poll" under a thread's first post, for its starter or a moderator."""
+    thread = post.thread
+    return post.position == 0 and not thread.has_poll and can_manage_poll(user, thread)
 
 
 def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[PostRow]:
@@ -190,6 +199,7 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
             can_edit=can_edit_post(user, post),
             can_delete=can_delete_post(user, post),
             can_report=can_report(user, post),
+            can_add_poll=_may_add_poll(user, post),
         )
         for post in posts
     ]

@@ -26,3 +26,11 @@ def prune_attachments() -> int:
     from forum.posts.uploads.services import delete_orphans
 
     return delete_orphans()
+
+
+@task()
+def prune_drafts() -> int:
+    """Drafts untouched for FORUM_DRAFT_DAYS (the daily sweep)."""
+    from forum.posts.drafts.services import delete_expired
+
+    return delete_expired()

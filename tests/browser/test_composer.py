@@ -8,6 +8,7 @@ import base64
 import io
 import re
 
+import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 from playwright.sync_api import expect
@@ -19,6 +20,22 @@ from tests.browser.conftest import log_in
 from tests.composer.helpers import photo
 from tests.moderation.conftest import set_permissions
 from tests.posts.test_reactions_concurrency import run_in_parallel
+
+
+@pytest.fixture
+def contexts(browser, live_server):
+    """More browsers (a second device, a guest, one without JavaScript),
+    closed after the test whatever happens."""
+    opened = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
 
 
 def _board():
@@ -65,23 +82,19 @@ def test_preview_in_place_with_javascript(page, media_root):
 
 
 def test_preview_without_javascript_re_shows_the_form(
-    browser, live_server, transactional_db, media_root
+    contexts, transactional_db, media_root
 ):
     writer, node, thread = _board()
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
+    page = contexts(java_script_enabled=False).new_page()
     log_in(page, "Windjammer", "demo")
     page.goto(thread.get_reply_url())
     page.locator("textarea[name=body]").fill("[I]Slanted[/I] view")
     page.locator("button[name=preview]").click()
     expect(page.locator(".preview em")).to_have_text("Slanted")
     expect(page.locator("textarea[name=body]")).to_have_value("[I]Slanted[/I] view")
-    context.close()
 
 
-def test_a_draft_survives_a_reload_and_a_second_browser(
-    page, browser, live_server, media_root
-):
+def test_a_draft_survives_a_reload_and_a_second_browser(page, contexts, media_root):
     writer, node, thread = _board()
     log_in(page, "Windjammer", "demo")
     page.goto(thread.get_absolute_url())
@@ -93,14 +106,12 @@ def test_a_draft_survives_a_reload_and_a_second_browser(
     page.reload()
     expect(_reply_box(page)).to_have_value("A reply I am still writing")
 
-    other = browser.new_context(base_url=live_server.url)
-    second = other.new_page()
+    second = contexts().new_page()
     log_in(second, "Windjammer", "demo")
     second.goto(thread.get_reply_url())
     expect(second.locator("textarea[name=body]")).to_have_value(
         "A reply I am still writing"
     )
-    other.close()
 
 
 PASTE = """
@@ -118,7 +129,7 @@ async ([data, name]) => {
 
 
 def test_a_pasted_picture_is_stored_clean_shown_with_srcset_and_kept_private(
-    page, browser, live_server, media_root
+    page, contexts, live_server, media_root
 ):
     writer, node, thread = _board()
     log_in(page, "Windjammer", "demo")
@@ -138,11 +149,11 @@ def test_a_pasted_picture_is_stored_clean_shown_with_srcset_and_kept_private(
     assert b"SpyCam" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
 
-    guest = browser.new_context(base_url=live_server.url)
-    visitor = guest.new_page()
+    visitor = contexts().new_page()
     visitor.goto(thread.get_absolute_url())
     picture = visitor.locator(".message__body img").first
     expect(picture).to_have_attribute("srcset", re.compile(r"320w.*1400w"))
+    picture.scroll_into_view_if_needed()  # loaded lazily
     visitor.wait_for_function(
         "document.querySelector('.message__body img').naturalWidth > 0"
     )
@@ -151,7 +162,6 @@ def test_a_pasted_picture_is_stored_clean_shown_with_srcset_and_kept_private(
 
     set_permissions(node, "guest", can_view=False)
     assert visitor.request.get(live_server.url + url).status == 404
-    guest.close()
 
 
 def test_a_poll_is_made_voted_in_by_fifty_members_at_once_and_closed(page, media_root):
@@ -188,3 +198,28 @@ def test_a_poll_is_made_voted_in_by_fifty_members_at_once_and_closed(page, media
     expect(page.locator("#poll form.poll__form")).to_have_count(0)
     poll.refresh_from_db()
     assert poll.is_closed() and poll.voter_count == 50
+
+
+def test_a_stale_tab_is_offered_keep_mine_or_load_the_other(page, media_root):
+    writer, node, thread = _board()
+    log_in(page, "Windjammer", "demo")
+    page.goto(thread.get_absolute_url())
+    stale = page.context.new_page()
+    stale.goto(thread.get_absolute_url())  # opened before the first save
+
+    _reply_box(page).fill("Written on the first tab")
+    _reply_box(page).blur()
+    expect(page.locator(".reply-box .composer__status")).to_have_text("Draft saved")
+    _reply_box(stale).fill("Written on the second tab")
+    _reply_box(stale).blur()
+
+    conflict = stale.locator(".reply-box .composer__conflict")
+    expect(conflict).to_be_visible()
+    conflict.locator(".js-load-other").click()
+    expect(_reply_box(stale)).to_have_value("Written on the first tab")
+    _reply_box(stale).fill("Mine after all")
+    _reply_box(stale).blur()
+    expect(stale.locator(".reply-box .composer__status")).to_have_text("Draft saved")
+
+    page.reload()
+    expect(_reply_box(page)).to_have_value("Mine after all")

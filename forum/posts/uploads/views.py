@@ -81,9 +81,11 @@ def serve(request, pk: int, digest: str, width: int | None = None):
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = FileResponse(
-            default_storage.open(name), content_type=attachment.content_type
-        )
+        try:
+            opened = default_storage.open(name)
+        except FileNotFoundError:
+            raise Http404("The file is gone.") from None
+        response = FileResponse(opened, content_type=attachment.content_type)
         disposition = "inline" if attachment.is_image else "attachment"
         response["Content-Disposition"] = (
             f'{disposition}; filename="{_ascii(attachment.filename)}"'

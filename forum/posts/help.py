@@ -74,7 +74,7 @@ TAGS = [
         "[NEWS=3]",
         live=False,
     ),
-    Tag("@name", "Mentions a member (they get an alert).", "@Windjammer", live=False),
+    Tag("@name", "Names a member, as typed.", "@Windjammer"),
 ]
 
 

@@ -87,6 +87,11 @@ def reply(request, pk: int, slug: str = ""):
             raise PermissionDenied(reply_refusal(request.user, thread))
         messages.error(request, reply_refusal(request.user, thread))
         return redirect(thread.get_absolute_url(thread.page_count))
+    quoted = ""
+    if request.method != "POST":
+        quoted = _quotes_for(request, thread, request.GET.getlist("quote"))
+        if request.GET.get("format") == "bbcode":  # the Quote buttons' fetch
+            return HttpResponse(quoted, content_type="text/plain; charset=utf-8")
     place = places.for_thread(thread)
     box = composer.compose(
         request, place=place, may_upload=can_upload(request.user, thread.node)
@@ -108,9 +113,6 @@ def reply(request, pk: int, slug: str = ""):
                 discard_draft(owner=request.user, place=place)
                 return redirect(result.post.get_thread_url())
     else:
-        quoted = _quotes_for(request, thread, request.GET.getlist("quote"))
-        if request.GET.get("format") == "bbcode":  # the Quote buttons' fetch
-            return HttpResponse(quoted, content_type="text/plain; charset=utf-8")
         body = composer.restore_draft(request, box) or ""
         if quoted:
             body = (body + "\n" if body else "") + quoted

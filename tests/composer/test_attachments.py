@@ -213,3 +213,40 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_the_check_queued_a_day_after_an_upload_removes_it_if_unclaimed(writer):
+    from forum.posts.tasks import forget_orphan_attachment
+
+    member, thread, client = writer
+    orphan = _store(member, thread, "lost.png", png())
+    kept = _store(member, thread, "kept.png", png())
+    Attachment.objects.filter(pk=kept.pk).update(place="")  # as if posted
+    Attachment.objects.filter(pk=kept.pk).update(
+        post=Post.objects.get(thread=thread, position=0)
+    )
+
+    assert forget_orphan_attachment.call(orphan.pk) is True
+    assert forget_orphan_attachment.call(kept.pk) is False
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_an_attach_tag_naming_someone_elses_file_shows_nothing(writer, forum_node):
+    member, thread, client = writer
+    theirs = _store(member, thread, "theirs.png", png())
+    client.post(thread.get_reply_url(), {"body": "Mine."})
+    copier = factories.MemberFactory()
+    factories.reply(author=copier, thread=thread, body=f"[ATTACH={theirs.pk}]")
+
+    page = BeautifulSoup(Client().get(thread.get_absolute_url()).content, "html.parser")
+    copied = page.select(".message")[-1]
+    assert not copied.select("img.attachment-inline, .message__body img")
+
+
+def test_a_post_carries_at_most_the_limit(writer, settings):
+    member, thread, _ = writer
+    settings.FORUM_ATTACHMENTS_PER_POST = 2
+    _store(member, thread, "a.png", png())
+    _store(member, thread, "b.png", png())
+    with pytest.raises(AttachmentRefused, match="at most 2"):
+        _store(member, thread, "c.png", png())

@@ -235,6 +235,11 @@ FORUM_RATE_LIMITS = {
     # softer one per login from everywhere that never refuses a fresh address.
     "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
     "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
+    # The composer (forum/posts): uploads, draft saves, previews, poll votes.
+    "upload": env_rate("RATE_LIMIT_UPLOAD", (30, 600)),
+    "draft": env_rate("RATE_LIMIT_DRAFT", (120, 600)),
+    "preview": env_rate("RATE_LIMIT_PREVIEW", (60, 600)),
+    "vote": env_rate("RATE_LIMIT_VOTE", (30, 60)),
     # Content Security Policy reports that get logged (forum/core/csp.py).
     "csp_report": env_rate("RATE_LIMIT_CSP_REPORT", (20, 600)),
 }
@@ -457,6 +462,23 @@ FORUM_APPROVAL_MAX_LINKS = 2  # None switches the link rule off
 FORUM_WARNING_BAN_POINTS = 10
 FORUM_WARNING_BAN_DAYS = 7
 FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
+# Attachments (forum/posts/uploads/rules.py): what each role may attach ("image":
+# every picture format), how much in all, one file's size, files per post.
+_MB = 1024 * 1024
+FORUM_ATTACHMENT_TYPES = {
+    "new_member": ["image"],
+    "member": ["image", "pdf", "txt", "zip"],
+    "moderator": ["image", "pdf", "txt", "zip"],
+}
+FORUM_ATTACHMENT_QUOTA_BYTES = {
+    "new_member": env_int("ATTACHMENT_QUOTA_NEW_MEMBER_MB", 20) * _MB,
+    "member": env_int("ATTACHMENT_QUOTA_MEMBER_MB", 100) * _MB,
+    "moderator": env_int("ATTACHMENT_QUOTA_MODERATOR_MB", 500) * _MB,
+}
+FORUM_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 8) * _MB
+FORUM_ATTACHMENTS_PER_POST = 10
+# Drafts (forum/posts/drafts): kept this long after their last save.
+FORUM_DRAFT_DAYS = env_int("FORUM_DRAFT_DAYS", 30)
 # The development pages (the benchmark's ceiling view): on in development and tests,
 # off in production unless asked for (the benchmark asks, for its own server).
 FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)

@@ -4,9 +4,10 @@ for byte once the CSRF tokens are set aside, the page rendered for that viewer
 alone. Guests are held to the same standard against the guest page cache.
 
 Viewers: a guest, a new member (e-mail not confirmed), a member who reacted to a
-post, the author of posts on the page, a member who ignores an author on the
-page, a member in another time zone, a moderator of the forum, a banned member,
-and staff.
+post (with a draft of a reply), a member who voted in the thread's poll, the
+author of posts on the page (who started the thread: they may close its poll), a
+member who ignores an author on the page, a member in another time zone, a
+moderator of the forum, a banned member, and staff.
 """
 
 import re
@@ -17,7 +18,9 @@ from django.test import Client
 
 from forum.core import timefmt
 from forum.moderation.services import community
+from forum.posts.drafts.services import save_draft
 from forum.posts.models import Post
+from forum.posts.polls import services as polls
 from tests import factories
 from tests.moderation.conftest import make_moderator
 
@@ -25,6 +28,7 @@ KINDS = [
     "guest",
     "new_member",
     "reacted",
+    "voted",
     "author",
     "ignoring",
     "elsewhere",
@@ -59,6 +63,7 @@ def board(db, frozen, forum_node, reaction_types, settings):
     people = {
         "author": factories.MemberFactory(username="Desert Hawk"),
         "reacted": factories.MemberFactory(username="Saleem"),
+        "voted": factories.MemberFactory(username="Pollster"),
         "ignoring": factories.MemberFactory(username="Windjammer"),
         "elsewhere": factories.MemberFactory(
             username="Maple", time_zone="Asia/Karachi"
@@ -91,6 +96,22 @@ def board(db, frozen, forum_node, reaction_types, settings):
     )
     factories.react(
         user=people["other"], post=posts[0], reaction_type=reaction_types["Love"]
+    )
+    poll = polls.create_poll(
+        actor=people["author"],
+        thread=thread,
+        spec=polls.PollSpec(
+            question="Will they agree?", options=["Yes", "No", "Later"], results="voted"
+        ),
+    )
+    polls.vote(
+        voter=people["voted"],
+        poll=poll,
+        option_ids=[poll.options.get(text="Later").pk],
+        enforce_limits=False,
+    )
+    save_draft(
+        owner=people["reacted"], place=f"thread:{thread.pk}", body="Half a reply"
     )
     people["ignoring"].ignored_members = [people["other"].pk]
     people["ignoring"].save(update_fields=["ignored_members"])
@@ -217,8 +238,15 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert "You are ignoring" not in pages["reacted"][0]
     assert "You, " in pages["reacted"][0] or "You and" in pages["reacted"][0]
     assert "You and" not in pages["author"][0]
+    # The voter sees their vote and the results; the others the form only.
+    assert "(your vote)" in pages["voted"][0]
+    assert "Half a reply" in pages["reacted"][0]  # their draft, in the reply box
+    assert "Half a reply" not in pages["voted"][0]
+    assert "Results are shown after you vote" in pages["reacted"][0]
+    assert "Close the poll" in pages["author"][0]
+    assert "Close the poll" not in pages["voted"][0]
     # Members whose page differs as a whole get their own; everyone else shares.
-    for kind in ("reacted", "author", "ignoring", "elsewhere"):
+    for kind in ("reacted", "voted", "author", "ignoring", "elsewhere"):
         assert served[kind] == "member-hit", (kind, served)
     for kind in ("moderator", "banned", "staff"):
         assert served[kind] == "", (kind, served)

@@ -11,9 +11,19 @@ wsgi_app = "forum.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # WEB_CONCURRENCY is the usual knob; the default suits a machine of its own.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or 2 * (os.cpu_count() or 1) + 1
+# A worker silent for `timeout` seconds is killed and replaced; on SIGTERM (a
+# deploy, `docker compose stop`) workers finish the requests they hold for up
+# to `graceful_timeout` seconds. Requests themselves are cut by PostgreSQL's
+# statement timeout long before (DB_STATEMENT_TIMEOUT_MS, forum/settings.py).
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+# Logs to stdout: one JSON line per request with its X-Request-ID
+# (forum/core/accesslog.py); GUNICORN_ACCESS_LOG="" switches the access log off,
+# a path writes it there.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+logger_class = "forum.core.accesslog.JsonAccessLogger"
 # The run-time control socket (gunicornc) lives at one path per user, which every
 # gunicorn of that user on the machine would share (the tests and the benchmark
 # start their own); nothing here uses it.

@@ -7,7 +7,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
@@ -16,6 +15,7 @@ from accounts.validators import (
     validate_characters,
     validate_no_invisible_characters,
 )
+from forum.core.paths import path_for
 
 
 class MemberQuerySet(models.QuerySet):
@@ -117,7 +117,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:profile", kwargs={"slug": self.slug, "pk": self.pk})
+        return path_for("members:profile", slug=self.slug, pk=self.pk)
 
     @property
     def slug(self) -> str:

@@ -7,11 +7,9 @@ One transaction per intent. Files (avatars) go through Django's storage API and 
 removed only once the database change that stops pointing at them has committed.
 """
 
-import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from forum.core.images import AVATAR_SIZES, process_avatar
 from forum.core.markup import render_bbcode
+from forum.core.media import content_digest, store_once
 from forum.core.pagecache import invalidate
 
 User = get_user_model()
@@ -89,19 +88,18 @@ def set_avatar(*, member, data: bytes, filename: str = "") -> str:
 
     Raises forum.core.images.ImageRejected (message for the member) before anything
     is stored, so a refused upload leaves the old avatar as it was. The new files
-    live under avatars/<member id>/<random>; the old ones are deleted after commit.
+    live under avatars/<member id>/<digest of their bytes> (so they may be cached
+    for a year: forum.core.media); the old ones are deleted after commit.
     Returns the new storage prefix.
     """
     images = process_avatar(data, filename=filename)
-    prefix = f"avatars/{member.pk}/{secrets.token_hex(8)}"
-    stored: list[str] = []
+    prefix = f"avatars/{member.pk}/{content_digest(*images.values())}"
+    created: list[str] = []
     try:
         for size, content in images.items():
-            wanted = f"{prefix}-{size}.webp"
-            stored.append(default_storage.save(wanted, ContentFile(content)))
-            if stored[-1] != wanted:
-                # The storage renamed it; the prefix would not find it.
-                raise RuntimeError(f"avatar storage renamed {wanted} to {stored[-1]}")
+            name = f"{prefix}-{size}.webp"
+            if not default_storage.exists(name):
+                created.append(store_once(default_storage, name, content))
         with transaction.atomic():
             old = (
                 User.objects.select_for_update()
@@ -110,10 +108,11 @@ def set_avatar(*, member, data: bytes, filename: str = "") -> str:
             )
             User.objects.filter(pk=member.pk).update(avatar=prefix)
             member_changed(member.pk)
-            old_files = avatar_file_names(old)
+            # The same picture again is the same files: nothing to delete.
+            old_files = avatar_file_names(old) if old != prefix else []
             transaction.on_commit(lambda: _delete_files(old_files))
     except BaseException:
-        _delete_files(stored)
+        _delete_files(created)
         raise
     member.avatar = prefix
     return prefix

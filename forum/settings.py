@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from forum.core import dbconfig, logs
 from forum.core.database import database_url
+from forum.core.media import config as media_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules
@@ -102,6 +103,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /-/health for probes, whatever the Host header (forum/core/health.py).
+    "forum.core.health.HealthMiddleware",
+    # gzip for guests' pages only, which hold no secret (BREACH:
+    # forum/core/compression.py); outside the guest cache, which keeps pages
+    # uncompressed.
+    "forum.core.compression.GuestGZipMiddleware",
+    # Every response and log line carries the request's id (forum/core/logs.py).
+    "forum.core.logs.RequestIdMiddleware",
+    # A visitor who just wrote reads from the primary (forum/core/replica.py).
+    "forum.core.replica.PrimaryAfterWriteMiddleware",
     # Outermost: decides from the final response whether a guest's page may be
     # stored for others (forum/core/pagecache.py).
     "forum.core.pagecache.GuestCacheMiddleware",
@@ -149,19 +160,20 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    config = dj_database_url.parse(database_url(), conn_max_age=0)
-    # The embedded server listens on a Unix socket given as ?host=/path.
-    socket_dir = config.get("OPTIONS", {}).pop("host", None)
-    if socket_dir and not config.get("HOST"):
-        config["HOST"] = socket_dir
-    if not TESTING:
-        config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
-        config["CONN_HEALTH_CHECKS"] = True
-    return config
-
-
-DATABASES = {"default": _database()}
+# The primary, a read replica when REPLICA_DATABASE_URL is set, connection
+# pooling and the web's statement timeout (forum/core/dbconfig.py). forum/wsgi.py
+# marks web processes before this module loads.
+DATABASES = dbconfig.databases(
+    database_url(),
+    os.environ,
+    testing=TESTING,
+    web=os.environ.get("FORUM_WEB_PROCESS") == "1",
+)
+# Reads that may lag go to the replica when there is one (forum/core/replica.py);
+# a member's own reads stay on the primary for a few seconds after a write.
+DATABASE_ROUTERS = ["forum.core.replica.ReplicaRouter"]
+FORUM_READ_REPLICA = "replica" if os.environ.get("REPLICA_DATABASE_URL") else ""
+FORUM_REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -223,6 +235,11 @@ FORUM_RATE_LIMITS = {
     # softer one per login from everywhere that never refuses a fresh address.
     "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
     "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
+    # The composer (forum/posts): uploads, draft saves, previews, poll votes.
+    "upload": env_rate("RATE_LIMIT_UPLOAD", (30, 600)),
+    "draft": env_rate("RATE_LIMIT_DRAFT", (120, 600)),
+    "preview": env_rate("RATE_LIMIT_PREVIEW", (60, 600)),
+    "vote": env_rate("RATE_LIMIT_VOTE", (30, 60)),
     # Content Security Policy reports that get logged (forum/core/csp.py).
     "csp_report": env_rate("RATE_LIMIT_CSP_REPORT", (20, 600)),
 }
@@ -283,12 +300,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, or an S3-compatible bucket (forum/core/media/config.py).
+    "default": media_config.media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -307,6 +325,8 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# The file-based backend's folder (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -336,6 +356,8 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health checks ask over plain HTTP from inside the machine or container.
+    SECURE_REDIRECT_EXEMPT = [r"^-/health$"]
 
 
 # Content Security Policy (django-csp's middleware sets the header on every
@@ -369,6 +391,7 @@ _CSP_POLICY = {
         "img-src": [
             *_CSP_OWN,
             *_origin(MEDIA_URL),
+            *media_config.media_origins(os.environ),
             *os.environ.get("CSP_POST_IMAGES", "https:").split(),
         ],
         "font-src": _CSP_OWN,
@@ -385,12 +408,20 @@ if env_bool("CSP_REPORT_ONLY", False):
 else:
     CONTENT_SECURITY_POLICY = _CSP_POLICY
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs: JSON lines on stdout with each request's id (forum/core/logs.py);
+# LOG_FORMAT=text for plain lines (the default under DEBUG).
+LOGGING = logs.logging_config(
+    json_lines=os.environ.get("LOG_FORMAT", "text" if DEBUG else "json") == "json",
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+)
+# Errors to Sentry, only when a DSN is given.
+if os.environ.get("SENTRY_DSN"):
+    logs.init_sentry(
+        os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
 
 # The forum's own knobs.
 FORUM_POSTS_PER_PAGE = 20
@@ -438,6 +469,23 @@ FORUM_ALERT_MAIL_DELAY_SECONDS = env_int("FORUM_ALERT_MAIL_DELAY_SECONDS", 300)
 FORUM_MAX_MENTIONS = 10
 FORUM_MAX_MENTIONS_NEW_MEMBER = 3
 FORUM_LIVE_REPLIES_SECONDS = env_int("FORUM_LIVE_REPLIES_SECONDS", 5)
+# Attachments (forum/posts/uploads/rules.py): what each role may attach ("image":
+# every picture format), how much in all, one file's size, files per post.
+_MB = 1024 * 1024
+FORUM_ATTACHMENT_TYPES = {
+    "new_member": ["image"],
+    "member": ["image", "pdf", "txt", "zip"],
+    "moderator": ["image", "pdf", "txt", "zip"],
+}
+FORUM_ATTACHMENT_QUOTA_BYTES = {
+    "new_member": env_int("ATTACHMENT_QUOTA_NEW_MEMBER_MB", 20) * _MB,
+    "member": env_int("ATTACHMENT_QUOTA_MEMBER_MB", 100) * _MB,
+    "moderator": env_int("ATTACHMENT_QUOTA_MODERATOR_MB", 500) * _MB,
+}
+FORUM_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 8) * _MB
+FORUM_ATTACHMENTS_PER_POST = 10
+# Drafts (forum/posts/drafts): kept this long after their last save.
+FORUM_DRAFT_DAYS = env_int("FORUM_DRAFT_DAYS", 30)
 # The development pages (the benchmark's ceiling view): on in development and tests,
 # off in production unless asked for (the benchmark asks, for its own server).
 FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)

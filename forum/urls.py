@@ -1,15 +1,20 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from forum.core.csp import report_view as csp_report
+from forum.core.health import health
+from forum.core.media.views import serve as serve_media
+from forum.core.site_files import favicon
 from forum.discovery.urls import seo_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The policy's report-uri (forum/settings.py names this address).
     path("csp-report/", csp_report, name="csp_report"),
+    # Load balancers and container health checks (forum/core/health.py).
+    path("-/health", health, name="health"),
+    path("favicon.ico", favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.core.keep.urls")),
     path("", include("forum.members.urls")),
@@ -23,9 +28,18 @@ urlpatterns = [
     *seo_urlpatterns,
 ]
 
+# The error pages (forum/core/errors.py); 403 and 404 are Django's own views
+# rendering templates/403.html and templates/404.html in the forum's layout.
+handler400 = "forum.core.errors.bad_request"
+handler500 = "forum.core.errors.server_error"
+
 # Read when the URLconf loads: production (DEBUG off) has no development pages.
 if settings.FORUM_DEVTOOLS:
     urlpatterns.insert(1, path("", include("forum.devtools.urls")))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media served by the forum, in production too (forum/core/media/views.py), unless
+# MEDIA_URL is another site's address (a CDN in front of the bucket).
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media")
+    )

@@ -99,6 +99,24 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+# --- Chromium ---
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session (tests/browser, tests/production):
+    Playwright's sync API runs one event loop per thread, so a second one
+    cannot start while this one is open."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
 # --- the embedded database ---
 def pytest_configure(config):
     """The test session owns the embedded PostgreSQL (forum/core/database.py): it

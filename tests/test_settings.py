@@ -61,3 +61,27 @@ def test_deploy_check_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_is_clean_with_the_production_stacks_settings():
+    """The variables docker-compose.yml sets (Redis, a pool, a replica, object
+    storage, Sentry), behind a TLS proxy."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="forum.example.org",
+        CSRF_TRUSTED_ORIGINS="https://forum.example.org",
+        REDIS_URL="redis://127.0.0.1:9/0",
+        DB_POOL="1",
+        REPLICA_DATABASE_URL="postgres://forum@127.0.0.1:9/forum",
+        MEDIA_S3_BUCKET="forum-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.org",
+        SENTRY_DSN="https://key@127.0.0.1:9/1",
+        TRUSTED_PROXY_COUNT="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -216,7 +216,10 @@ class GuestCacheMiddleware:
             return response
         if storable(request, response):
             hook = getattr(response, "page_cache_hook", None)
-            put(key, (response.content, response["Content-Type"], hook), _lifetime())
+            # A page read from a replica may lag its versions: kept briefly
+            # (forum/core/replica.py).
+            lifetime = min(_lifetime(), getattr(response, "page_cache_lifetime", 1e9))
+            put(key, (response.content, response["Content-Type"], hook), int(lifetime))
             response["X-Page-Cache"] = "miss"
         else:
             response["X-Page-Cache"] = "not-stored"

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from forum.core.replica import reads_may_lag
 from forum.policy import visible_node_ids
 from forum.threads.models import Node, Thread
 
@@ -71,6 +72,7 @@ def _xml_response(write) -> HttpResponse:
     return response
 
 
+@reads_may_lag
 def sitemap_index(request):
     """The list of sitemap files: one per section and page."""
     locations = []
@@ -92,6 +94,7 @@ def sitemap_index(request):
     return _xml_response(write)
 
 
+@reads_may_lag
 def sitemap_section(request, section: str):
     """One page of one section's addresses."""
     if section not in SECTIONS:

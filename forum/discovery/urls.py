@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from forum.core.replica import reads_may_lag
 from forum.discovery import sitemaps, views
 from forum.discovery.feeds import ForumFeed, ThreadFeed
 
@@ -22,9 +23,10 @@ urlpatterns = [
     re_path(THREAD + r"unread$", views.jump_to_unread, name="unread"),
     re_path(NODE + r"mark-read$", views.mark_forum_read, name="mark_read"),
     path("forums/-/mark-read", views.mark_all_read, name="mark_all_read"),
-    path("forums/-/index.rss", ForumFeed(), name="feed_all"),
-    re_path(NODE + r"index\.rss$", ForumFeed(), name="feed_forum"),
-    re_path(THREAD + r"index\.rss$", ThreadFeed(), name="thread_feed"),
+    # Feeds may lag a moment: read from the replica when there is one.
+    path("forums/-/index.rss", reads_may_lag(ForumFeed()), name="feed_all"),
+    re_path(NODE + r"index\.rss$", reads_may_lag(ForumFeed()), name="feed_forum"),
+    re_path(THREAD + r"index\.rss$", reads_may_lag(ThreadFeed()), name="thread_feed"),
 ]
 
 # Outside the namespace: crawlers and the sitemap index know them by these names.

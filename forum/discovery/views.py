@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
+from forum.core.replica import reads_may_lag
 from forum.discovery import reading, whats_new
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import chrome, member_page
@@ -28,13 +29,13 @@ TABS = [
 
 def _whats_new(request, kind: str, tab, canonical_name: str):
     """A What's new tab: shared by members of a role, with their unread markers
-    as parts; the member's own "New posts" (their unread threads) is theirs
-    alone."""
+    as parts; "New posts, unread only" (?unread=1) is the member's alone."""
     page = parse_page(request.GET.get("page"))
     user = request.user
+    unread_only = kind == "posts" and request.GET.get("unread") == "1"
 
     def context_for(viewer):
-        data = tab(viewer, page)
+        data = tab(viewer, page, unread_only=True) if unread_only else tab(viewer, page)
         context = {
             "page": data,
             "tabs": [(name, label, reverse(url)) for name, label, url in TABS],
@@ -43,7 +44,7 @@ def _whats_new(request, kind: str, tab, canonical_name: str):
         facts = {"threads": [] if data.tab == "activity" else thread_facts(data.items)}
         return context, facts
 
-    if kind == "posts" and user.is_authenticated:  # a list only this member has
+    if unread_only and user.is_authenticated:  # a list only this member has
         context, facts = context_for(user)
         every_one_unread = {"unread": lambda arg, inner: True}
         context["PER_VIEWER_PARTS"] = chrome(request) | every_one_unread
@@ -60,6 +61,7 @@ def _whats_new(request, kind: str, tab, canonical_name: str):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_index(request):
     """The "What's new" tab a reader wants first: the new posts."""
     return _whats_new(
@@ -68,6 +70,7 @@ def whats_new_index(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_posts(request):
     return _whats_new(
         request, "posts", whats_new.new_posts, "discovery:whats_new_posts"
@@ -75,6 +78,7 @@ def whats_new_posts(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_threads(request):
     return _whats_new(
         request, "threads", whats_new.new_threads, "discovery:whats_new_threads"
@@ -82,6 +86,7 @@ def whats_new_threads(request):
 
 
 @guest_cached(lambda **_: ["index"])  # every new post bumps 'index'
+@reads_may_lag(guests_only=True)
 def whats_new_activity(request):
     return _whats_new(
         request, "activity", whats_new.latest_activity, "discovery:whats_new_activity"

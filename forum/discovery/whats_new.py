@@ -46,18 +46,21 @@ def _threads(user):
     return (
         Thread.objects.visible()
         .filter(node_id__in=policy.visible_node_ids(user))
-        .select_related("node", "starter", "last_poster")
+        .select_related("node", "starter")
     )
 
 
-def new_posts(user, page: int) -> WhatsNewPage:
-    """A member's threads with unread posts, newest activity first; for guests,
-    the most recently active threads."""
-    if user.is_authenticated:
+def new_posts(user, page: int, *, unread_only: bool = False) -> WhatsNewPage:
+    """The most recently active threads, newest activity first, as on XenForo:
+    the same list for everyone who may see the same forums (a member's unread
+    ones are marked: a part of the page). `unread_only`: a member's threads with
+    unread posts, theirs alone."""
+    unread_only = unread_only and user.is_authenticated
+    if unread_only:
         threads = (
             unread_threads(user)
             .filter(node_id__in=policy.visible_node_ids(user))
-            .select_related("node", "starter", "last_poster")
+            .select_related("node", "starter")
         )
     else:
         threads = _threads(user).filter(last_post_at__gt=read_horizon())
@@ -67,7 +70,7 @@ def new_posts(user, page: int) -> WhatsNewPage:
         title="New posts",
         items=items,
         nav=nav,
-        unread_only=user.is_authenticated,
+        unread_only=unread_only,
         total=total,
     )
 

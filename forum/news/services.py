@@ -17,11 +17,11 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from forum.core.images import ImageRejected, process_news_image
+from forum.core.media import hashed_name, store_once
 from forum.core.pagecache import invalidate
 from forum.news.embeds import embedded_refs, normalized, site_domain
 from forum.news.fetcher import (
@@ -205,16 +205,24 @@ class _StoredImage:
 
 
 def _store_image(quote_id: int, jpeg: bytes, width: int, height: int) -> _StoredImage:
+    """Stored under a name holding a digest of the bytes (cached a year): a
+    fetch that finds the same picture again finds the same file."""
     field = NewsQuote._meta.get_field("image")
-    wanted = field.generate_filename(None, f"{quote_id}.jpg")
-    name = field.storage.save(wanted, ContentFile(jpeg))
-    return _StoredImage(name, width, height)
+    wanted = hashed_name(field.generate_filename(None, f"{quote_id}.jpg"), jpeg)
+    return _StoredImage(store_once(field.storage, wanted, jpeg), width, height)
+
+
+def _delete_unused_file(name: str) -> None:
+    """Delete a picture no card shows any more. A content-addressed name may be
+    the very file a card was just given again (the same picture fetched twice),
+    so the rows are asked first."""
+    if name and not NewsQuote.objects.filter(image=name).exists():
+        NewsQuote._meta.get_field("image").storage.delete(name)
 
 
 def _delete_file_on_commit(name: str) -> None:
     if name:
-        storage = NewsQuote._meta.get_field("image").storage
-        transaction.on_commit(partial(storage.delete, name))
+        transaction.on_commit(partial(_delete_unused_file, name))
 
 
 def _card_image(quote_id: int, image_url: str, policy) -> _StoredImage | None:
@@ -371,7 +379,7 @@ def fetch_article(*, quote_id: int) -> str:
     except Exception:
         logger.exception("Saving news quote %s failed", quote_id)
         if image is not None:
-            NewsQuote._meta.get_field("image").storage.delete(image.name)
+            _delete_unused_file(image.name)
         return _record_failure(quote_id, _UNEXPECTED)
 
 
@@ -460,9 +468,11 @@ def create_card(
     if image is not None:
         jpeg, width, height = process_news_image(image)
         storage = NewsQuote._meta.get_field("image").storage
-        name = f"news/cards/{slugify(normalized_url)[:80] or quote.pk}.jpg"
-        if not storage.exists(name):
-            name = storage.save(name, ContentFile(jpeg))
+        # The field holds 100 characters: folder, slug, digest and suffix fit.
+        name = hashed_name(
+            f"news/cards/{slugify(normalized_url)[:60] or quote.pk}.jpg", jpeg
+        )
+        name = store_once(storage, name, jpeg)
         NewsQuote.objects.filter(pk=quote.pk).update(
             image=name, image_width=width, image_height=height
         )

@@ -25,6 +25,7 @@ no query.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -152,6 +153,12 @@ def visible_node_ids(user) -> set[int]:
         for pk, parent_id in _snapshot(user).parents.items()
         if can_view_node(user, policy.NodeRef(pk, parent_id))
     }
+
+
+def child_node_ids(node) -> list[int]:
+    """The nodes right below this one, from the snapshot's tree (no query)."""
+    snapshot = _snapshot(AnonymousUser(), node)
+    return [pk for pk, parent in snapshot.parents.items() if parent == node.pk]
 
 
 def is_awaiting_approval(thread) -> bool:
@@ -282,6 +289,31 @@ def react_refusal(user, post) -> str:
 
 
 # --- end reactions ---
+
+
+# --- polls (forum/posts/polls) ---
+def can_vote(user, thread, poll, *, now=None) -> bool:
+    """Members who may see the thread vote while the poll is open (not in a
+    deleted or locked thread, unless they moderate it)."""
+    if not may_write(user) or not can_view_thread(user, thread):
+        return False
+    if poll.is_closed(now) or thread.is_deleted:
+        return False
+    if thread.is_locked and not can_moderate(user, thread.node):
+        return False
+    return _member_rights(user, thread.node).reply or can_moderate(user, thread.node)
+
+
+def can_manage_poll(user, thread) -> bool:
+    """Add a poll to a thread, or close it: its starter or a moderator."""
+    if not may_write(user) or not can_view_thread(user, thread):
+        return False
+    if can_moderate(user, thread.node):
+        return True
+    return thread.starter_id == user.pk and not thread.is_locked
+
+
+# --- end polls ---
 
 
 def can_edit_post(user, post) -> bool:

@@ -16,6 +16,8 @@ that adds to posts registers here, in its AppConfig.ready():
 - moderator writes: who makes a change to another member's post (moderation, so
   that the change and its log entry commit together). Without one registered, the
   posts services make it unlogged;
+- a quote source: the text a quote of a post carries (news turns an article
+  link shown as a card into `[NEWS=id]`, so the quote shows the card too);
 - a viewer part: a filler for a per-viewer part of a page (forum/core/perviewer.py)
   that an app above posts decides (members collapses the posts of a member the
   viewer ignores: the "author" region around each post of the thread page;
@@ -48,6 +50,9 @@ class BodyAddon:
     collect: Callable[[Any, list], dict]  # (viewer, posts) -> {post id: data}
     apply: Callable[[str, Any], str]  # (stored body HTML, data) -> shown HTML
     per_viewer: Callable[[Any], bool] = lambda data: False
+    # (viewer, body HTML of a text not yet posted) -> shown HTML: the composer's
+    # preview shows what the post will (news cards for its articles).
+    preview: Callable[[Any, str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ class _Registry:
     view_hooks: dict[str, Callable] = field(default_factory=dict)
     reaction_hooks: dict[str, Callable] = field(default_factory=dict)
     counters: dict[str, Counter] = field(default_factory=dict)
+    quote_sources: dict[str, Callable] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -130,6 +136,21 @@ def register_moderator_writes(**writes: Callable) -> None:
     """`edit(actor, post, body, title)`, `delete(actor, post, reason)`,
     `restore(actor, post)`: used when the actor is not the post's author."""
     _registry.moderator_writes.update(writes)
+
+
+def register_quote_source(name: str, source: Callable) -> None:
+    """`source(posts) -> {post id: BBCode}`: the text a quote of each post
+    carries instead of its source, when an app shows it otherwise (news: an
+    article link shown as a card is quoted as `[NEWS=id]`)."""
+    _registry.quote_sources[name] = source
+
+
+def quote_bodies(posts: list) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for source in _registry.quote_sources.values():
+        for pk, body in source(posts).items():
+            found.setdefault(pk, body)
+    return found
 
 
 def register_viewer_part(page: str, name: str, make: Callable) -> None:

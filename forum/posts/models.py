@@ -5,9 +5,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from forum import policy
+from forum.core.paths import path_for
 from forum.threads.models import thread_visibility
 
 
@@ -113,6 +113,11 @@ class Post(models.Model):
     # What the apps above posts keep on a post to show it without a query of
     # their own, by app ({"quotes": {...}} from notifications: who quotes it).
     addon_data = models.JSONField(default=dict, blank=True, editable=False)
+    # How many attachments it carries (forum.posts.uploads): a page of posts
+    # without any asks for none.
+    attachment_count = models.PositiveSmallIntegerField(
+        default=0, db_default=0, editable=False
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -130,7 +135,7 @@ class Post(models.Model):
         return f"Post {self.pk} by {self.author_name}"
 
     def get_absolute_url(self):
-        return reverse("posts:post", kwargs={"pk": self.pk})
+        return path_for("posts:post", pk=self.pk)
 
     def get_thread_url(self):
         """The thread page holding this post, with its anchor."""
@@ -198,3 +203,21 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.reaction_type} post {self.post_id}"
+
+
+# Models of the posts app kept in their own modules.
+from forum.posts.uploads.models import Attachment  # noqa: E402
+
+__all__ = [
+    "Attachment",
+    "Draft",
+    "Poll",
+    "PollOption",
+    "PollVote",
+    "Post",
+    "PostEdit",
+    "Reaction",
+    "ReactionType",
+]
+from forum.posts.drafts.models import Draft  # noqa: E402
+from forum.posts.polls.models import Poll, PollOption, PollVote  # noqa: E402

@@ -24,6 +24,8 @@ from forum.policy import AWAITING_APPROVAL, can_moderate, is_awaiting_approval
 from forum.posts import extensions, reactions
 from forum.posts.approval import must_approve
 from forum.posts.models import Post, PostEdit
+from forum.posts.polls import services as polls
+from forum.posts.uploads import services as uploads
 from forum.threads.models import Node, Thread, make_slug
 from forum.threads.services import refresh_node_last_post
 
@@ -175,10 +177,15 @@ def create_thread(
     ip_address: str | None = None,
     enforce_limits: bool = True,
     at=None,
+    place: str | None = None,
+    poll=None,
 ) -> PostResult:
     """Start a thread in a forum: the thread and its first post (position 0).
 
-    `at` backdates the post (imports and demo data); limits still apply to it."""
+    `at` backdates the post (imports and demo data); limits still apply to it.
+    `place` ("node:3", forum.posts.places): the uploads waiting there become the
+    post's attachments. `poll` (forum.posts.polls.services.PollSpec): the
+    thread opens with that poll."""
     now = at or timezone.now()
     title = clean_text(title)
     body = extensions.rewrite_body(clean_text(body), author=author)
@@ -214,6 +221,10 @@ def create_thread(
     )
     Thread.objects.filter(pk=thread.pk).update(first_post_id=post.pk)
     thread.first_post_id = post.pk
+    if place:
+        uploads.claim_for_post(owner=author, place_key=place, post=post)
+    if poll is not None:
+        polls.add_poll(thread=thread, spec=poll, by=author)
     (_hold_new_post if held else _count_new_post)(
         post=post, thread=thread, author=author, now=now, new_thread=True
     )
@@ -232,8 +243,10 @@ def reply_to_thread(
     ip_address: str | None = None,
     enforce_limits: bool = True,
     at=None,
+    place: str | None = None,
 ) -> PostResult:
-    """Add a post at the end of a thread. Refuses locked threads for non-staff."""
+    """Add a post at the end of a thread. Refuses locked threads for non-staff.
+    `place` ("thread:12"): the uploads waiting there become its attachments."""
     now = at or timezone.now()
     body = extensions.rewrite_body(clean_text(body), author=author)
     # Lock order everywhere: thread, then post, then member rows, then forum rows.
@@ -264,6 +277,8 @@ def reply_to_thread(
         ip_address=ip_address,
     )
     Thread.objects.filter(pk=locked.pk).update(last_position=position)
+    if place:
+        uploads.claim_for_post(owner=author, place_key=place, post=post)
     (_hold_new_post if held else _count_new_post)(
         post=post, thread=locked, author=author, now=now, new_thread=False
     )
@@ -318,6 +333,18 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if title_changed:
         invalidate(f"node:{thread.node_id}", "index", f"member:{thread.starter_id}")
     return post
+
+
+@transaction.atomic
+def claim_uploads(*, editor, post: Post, place: str) -> int:
+    """After an edit (whoever made it): the editor's uploads waiting at the
+    edit's place ("post:44") join the post's attachments."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    before = locked.attachment_count
+    count = uploads.claim_for_post(owner=editor, place_key=place, post=locked)
+    if count != before:
+        invalidate(f"thread:{locked.thread_id}")
+    return count
 
 
 def _member_counts_for(posts_qs) -> dict[int, int]:

@@ -1,9 +1,19 @@
-"""The search page: /search/?q=words&node=&thread=&member=&from=&to=&titles_only=1"""
+"""The search page: /search/?q=words&node=&thread=&member=&from=&to=&titles_only=1
+
+Results are what everyone who may see the same forums finds: guests get the page
+from the guest page cache, members the shared render of their role (forum/core/
+perviewer.py), both made afresh by any new post ("index"). Every search that is
+not served from a cache counts against the searcher's budget.
+"""
 
 from django.shortcuts import render
 
 from forum.core import ratelimit
+from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
+from forum.core.replica import reads_may_lag
+from forum.policy import is_banned, is_moderator
+from forum.policy.viewer_parts import member_page
 from forum.search import selectors
 from forum.search.forms import SearchForm
 
@@ -18,31 +28,57 @@ def _refusal(request) -> str:
     return ""
 
 
-def search(request):
+def _form(request) -> SearchForm:
     if "q" in request.GET:
-        form = SearchForm(request.GET)
-    else:  # a bare /search/ or "search this forum": the form, no complaint
-        form = SearchForm(initial=request.GET.dict())
-    context = {"form": form, "results": None, "refused": ""}
-    if form.is_bound and form.is_valid():
-        context["refused"] = _refusal(request)
-        if not context["refused"]:
-            data = form.cleaned_data
-            params = selectors.SearchParams(
-                q=data["q"],
-                node_id=data.get("node"),
-                thread_id=data.get("thread"),
-                member=data.get("member", "").strip(),
-                date_from=data.get("from"),
-                date_to=data.get("to"),
-                titles_only=bool(data.get("titles_only")),
-            )
+        return SearchForm(request.GET)
+    # A bare /search/ or "search this forum": the form, no complaint.
+    return SearchForm(initial=request.GET.dict())
+
+
+def _params(form) -> selectors.SearchParams:
+    data = form.cleaned_data
+    return selectors.SearchParams(
+        q=data["q"],
+        node_id=data.get("node"),
+        thread_id=data.get("thread"),
+        member=data.get("member", "").strip(),
+        date_from=data.get("from"),
+        date_to=data.get("to"),
+        titles_only=bool(data.get("titles_only")),
+    )
+
+
+@reads_may_lag  # a member who just posted is pinned to the primary
+@guest_cached(lambda **_: ["index"])  # a new post can be a new result
+def search(request):
+    form = _form(request)
+    searching = form.is_bound and form.is_valid()
+    if searching:
+        refused = _refusal(request)
+        if refused:
+            context = {"form": form, "results": None, "refused": refused}
+            return render(request, "search/search.html", context, status=429)
+    page = parse_page(request.GET.get("page"))
+
+    def context_for(viewer):
+        context = {"form": _form(request), "results": None, "refused": ""}
+        if searching:
+            context["form"].is_valid()
             context["results"] = selectors.search_posts(
-                request.user, params, parse_page(request.GET.get("page"))
+                viewer, _params(context["form"]), page
             )
             context["page_query"] = _query_without_page(request)
-    status = 429 if context["refused"] else 200
-    return render(request, "search/search.html", context, status=status)
+        return context, None
+
+    return member_page(
+        request,
+        kind="search",
+        depends_on=["index"],
+        template="search/search.html",
+        context_for=context_for,
+        parts=lambda data: {},
+        facts=lambda viewer: (is_moderator(viewer), is_banned(viewer)),
+    )
 
 
 def _query_without_page(request) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forum import policy
+from forum.core.paths import path_for
 
 
 def make_slug(text: str) -> str:
@@ -81,7 +82,7 @@ class Node(models.Model):
     def get_absolute_url(self):
         if self.kind == self.Kind.CATEGORY:
             return reverse("threads:index") + f"#{self.slug or 'category'}.{self.pk}"
-        return reverse("threads:forum", kwargs=slug_kwargs(self.slug, self.pk))
+        return path_for("threads:forum", **slug_kwargs(self.slug, self.pk))
 
     def get_post_thread_url(self):
         return self.get_absolute_url() + "post-thread"
@@ -165,6 +166,9 @@ class Thread(models.Model):
     )
     last_poster_name = models.CharField(max_length=50, blank=True, editable=False)
     is_locked = models.BooleanField(default=False)
+    # A poll sits on the thread (forum.posts.polls): a page of a thread without
+    # one asks for none.
+    has_poll = models.BooleanField(default=False, db_default=False, editable=False)
     is_sticky = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -206,11 +210,15 @@ class Thread(models.Model):
             return self._url_memo[1]
         kwargs = slug_kwargs(self.slug, self.pk)
         if page > 1:
-            kwargs["page"] = page
-            return reverse("posts:thread_page", kwargs=kwargs)
-        url = reverse("posts:thread", kwargs=kwargs)
+            return path_for("posts:thread_page", page=page, **kwargs)
+        url = path_for("posts:thread", **kwargs)
         self._url_memo = (memo_key, url)
         return url
+
+    @property
+    def last_post_url(self) -> str:
+        """Where "the last post" of a list row leads (its thread page, anchored)."""
+        return path_for("posts:post", pk=self.last_post_id) if self.last_post_id else ""
 
     def get_reply_url(self):
         return self.get_absolute_url() + "reply"

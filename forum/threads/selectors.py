@@ -4,10 +4,16 @@ lookups of nodes and threads (a node or thread the viewer may not see is a 404).
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.http import Http404
 
 from forum.core.pagination import PageNav, page_nav
-from forum.policy import can_start_thread, can_view_node, can_view_thread
+from forum.policy import (
+    can_start_thread,
+    can_view_node,
+    can_view_thread,
+    child_node_ids,
+)
 from forum.threads.models import Node, Thread, ThreadRedirect
 
 
@@ -80,6 +86,65 @@ def node_breadcrumb(node: Node) -> list[Node]:
     return list(reversed(trail))
 
 
+# A forum page's threads: one statement, written out and read into model rows with
+# only the fields a thread row shows. Built by the ORM per request, compiling the
+# query took as long as running it (forum page: 8 ms of 24 in process).
+_THREAD_FIELDS = (
+    "id",
+    "node_id",
+    "title",
+    "slug",
+    "starter_id",
+    "starter_name",
+    "created_at",
+    "reply_count",
+    "view_count",
+    "last_position",
+    "first_post_id",
+    "last_post_id",
+    "last_post_position",
+    "last_post_at",
+    "last_poster_name",
+    "is_locked",
+    "is_sticky",
+    "is_deleted",
+)
+_STARTER_FIELDS = ("id", "username", "avatar", "is_deleted_member")
+_LISTING_SQL = (
+    "SELECT "
+    + ", ".join(f"t.{f}" for f in _THREAD_FIELDS)
+    + ", "
+    + ", ".join(f"u.{f}" for f in _STARTER_FIELDS)
+    + """
+FROM threads_thread t LEFT JOIN accounts_user u ON u.id = t.starter_id
+WHERE t.node_id = %s AND NOT t.is_deleted
+ORDER BY t.is_sticky DESC, t.last_post_at DESC, t.id DESC
+LIMIT %s OFFSET %s"""
+)
+
+
+def _listing(node: Node, start: int, count: int) -> list[Thread]:
+    """The visible threads of a forum in listing order (stickies first, then by
+    last post), with their starters: the same rows as
+    Thread.objects.visible().in_node(node).listing_order(), starter loaded."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    cut = len(_THREAD_FIELDS)
+    threads = []
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTING_SQL, [node.pk, count, start])
+        for values in cursor.fetchall():
+            thread = Thread.from_db("default", _THREAD_FIELDS, values[:cut])
+            starter = None
+            if values[cut] is not None:
+                starter = user_model.from_db("default", _STARTER_FIELDS, values[cut:])
+            Thread.starter.field.set_cached_value(thread, starter)
+            thread.node = node
+            threads.append(thread)
+    return threads
+
+
 @dataclass
 class ForumPage:
     node: Node
@@ -95,19 +160,16 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
     total_pages = max(1, -(-node.thread_count // per_page))
     nav = page_nav(page, total_pages)
     start = (nav.current - 1) * per_page
-    threads = list(
-        Thread.objects.visible()
-        .in_node(node)
-        .select_related("starter", "last_poster")
-        .listing_order()[start : start + per_page]
-    )
-    subforums = [
-        n
-        for n in Node.objects.filter(parent=node).select_related(
-            "last_thread", "last_poster"
-        )
-        if can_view_node(user, n)
-    ]
+    threads = _listing(node, start, per_page)
+    subforums = []
+    if child_node_ids(node):  # no query for a forum without sub-forums
+        subforums = [
+            n
+            for n in Node.objects.filter(parent=node).select_related(
+                "last_thread", "last_poster"
+            )
+            if can_view_node(user, n)
+        ]
     return ForumPage(
         node=node,
         threads=threads,

@@ -14,8 +14,6 @@ import pytest
 # by the test itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,16 +39,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
-
-
+# `browser` (one Chromium for the session) is in tests/conftest.py: the
+# production tests (tests/production) drive it too.
 @pytest.fixture
 def page(browser, live_server, transactional_db, settings):
     # The flood limits are tested elsewhere; a browser test posts faster than a

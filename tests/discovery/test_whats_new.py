@@ -53,15 +53,30 @@ def test_the_main_navigation_links_whats_new_and_search(client, db):
     assert 'action="/search/"' in html  # the header search box
 
 
-def test_new_posts_lists_a_members_unread_threads_newest_activity_first(
+def test_new_posts_lists_recent_threads_and_marks_a_members_unread_ones(
     member_client, board
 ):
     member_client.get(board["Middle"].get_absolute_url())  # read
 
     html = get(member_client, "/whats-new/posts/")
 
+    assert titles(html) == ["New", "Middle", "Old"]
+    openings = re.findall(r'<div class="thread-row(?: [^"]*)?"', html)
+    rows = dict(zip(titles(html), openings, strict=True))
+    assert "thread-row--unread" in rows["New"] and "thread-row--unread" in rows["Old"]
+    assert "thread-row--unread" not in rows["Middle"]
+
+
+def test_unread_only_lists_a_members_unread_threads_newest_activity_first(
+    member_client, board
+):
+    member_client.get(board["Middle"].get_absolute_url())  # read
+
+    html = get(member_client, "/whats-new/posts/?unread=1")
+
     assert titles(html) == ["New", "Old"]
     assert "thread-row--unread" in html
+    assert 'href="/whats-new/posts/">Show every thread' in html
 
 
 def test_new_posts_links_each_thread_to_its_first_unread_post(member_client, board):
@@ -81,7 +96,7 @@ def test_new_posts_moves_a_thread_to_the_top_when_someone_replies(
 def test_a_member_who_has_read_everything_is_told_so(member_client, board):
     member_client.post("/forums/-/mark-read")
 
-    html = get(member_client, "/whats-new/posts/")
+    html = get(member_client, "/whats-new/posts/?unread=1")
 
     assert titles(html) == []
     assert "You have read everything" in html
@@ -92,7 +107,7 @@ def test_whats_new_opens_on_the_new_posts(member_client, board):
 
     html = get(member_client, "/whats-new/")
 
-    assert titles(html) == ["Middle", "Old"]
+    assert titles(html) == ["New", "Middle", "Old"]
     assert 'aria-current="page" class="tabs__current">New posts' in html
 
 

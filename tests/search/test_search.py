@@ -282,10 +282,10 @@ def test_a_query_of_only_common_words_is_explained(client, forum_node, member):
 def test_search_is_rate_limited_with_a_clear_message(client, forum_node, member):
     post_thread(member, forum_node, "Radar", "Radar news.")
     with override_settings(FORUM_RATE_LIMITS={"search": (2, 60)}):
-        for _ in range(2):
-            response, _ = search(client, q="radar")
+        for words in ("radar", "radar news"):
+            response, _ = search(client, q=words)
             assert response.status_code == 200
-        response, html = search(client, q="radar")
+        response, html = search(client, q="news")
 
     assert response.status_code == 429
     assert (
@@ -293,6 +293,17 @@ def test_search_is_rate_limited_with_a_clear_message(client, forum_node, member)
         in html
     )
     assert results(html) == []
+
+
+def test_a_search_served_from_the_page_cache_costs_no_budget(
+    client, forum_node, member
+):
+    post_thread(member, forum_node, "Radar", "Radar news.")
+    with override_settings(FORUM_RATE_LIMITS={"search": (1, 60)}):
+        for _ in range(3):
+            response, html = search(client, q="radar")
+            assert response.status_code == 200
+    assert results(html) == ["Radar"]
 
 
 def test_the_rate_limit_counts_each_member_apart(

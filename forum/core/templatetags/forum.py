@@ -1,8 +1,11 @@
 """Template helpers shared by every page: times, avatars, numbers, per-viewer parts."""
 
 import re
+import threading
+from collections import OrderedDict
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from forum.core import perviewer, timefmt
@@ -25,8 +28,35 @@ def time_tag(context, value, fmt: str = "date"):
     return mark_safe(timefmt.element(value, style))  # noqa: S308
 
 
-@register.inclusion_tag("partials/_avatar.html")
+_AVATAR_LIMIT = 4096
+_avatars: OrderedDict[tuple, str] = OrderedDict()
+_avatar_lock = threading.Lock()
+
+
+@register.simple_tag
 def avatar(user, size: int = 96, name: str = ""):
+    """A member's avatar (their picture, or their initial on a colour of its own).
+    A list page shows the same few dozen members' avatars over and over: each
+    distinct one is drawn once per process (the key holds all it shows)."""
+    picture = getattr(user, "avatar", "") if user is not None else ""
+    username = getattr(user, "username", "") if user is not None else ""
+    key = (getattr(user, "pk", None), picture, username, size, name)
+    with _avatar_lock:
+        html = _avatars.get(key)
+        if html is not None:
+            _avatars.move_to_end(key)
+            return html
+    html = mark_safe(  # noqa: S308 - the output of an autoescaping template
+        render_to_string("partials/_avatar.html", _avatar_context(user, size, name))
+    )
+    with _avatar_lock:
+        _avatars[key] = html
+        while len(_avatars) > _AVATAR_LIMIT:
+            _avatars.popitem(last=False)
+    return html
+
+
+def _avatar_context(user, size: int, name: str) -> dict:
     src = ""
     if user is not None and getattr(user, "avatar", ""):
         # The smallest stored rendition that is at least as large as shown.
@@ -42,6 +72,16 @@ def avatar(user, size: int = 96, name: str = ""):
         "name": name or getattr(user, "username", ""),
         "hue": round(hue / 10) % 36 * 10,
     }
+
+
+@register.filter
+def grouped(value):
+    """12345 -> "12,345": intcomma for whole numbers, without its locale lookups
+    (a list page formats a hundred counts)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value
 
 
 @register.filter

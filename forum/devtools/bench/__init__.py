@@ -28,7 +28,14 @@ from forum.devtools.bench.report import (
     render_svg,
     results_document,
 )
-from forum.devtools.bench.server import Gunicorn, free_port, get, log_in
+from forum.devtools.bench.server import (
+    Gunicorn,
+    free_port,
+    get,
+    log_in,
+    postgres_pid,
+    process_tree_cpu,
+)
 
 __all__ = [
     "HOST",
@@ -46,6 +53,8 @@ __all__ = [
     "free_port",
     "get",
     "log_in",
+    "postgres_pid",
+    "process_tree_cpu",
     "parse_wrk",
     "percentile",
     "render_svg",

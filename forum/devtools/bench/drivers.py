@@ -167,7 +167,10 @@ def drive_wrk(
     duration: float,
     concurrency: int,
     headers: dict | None = None,
+    timeout: float | None = None,
 ) -> LoadResult:
+    """wrk's run; `timeout` is how long one response may take before wrk counts
+    it as an error (wrk's own default is 2 s)."""
     threads = max(1, min(concurrency, os.cpu_count() or 1))
     command = [
         "wrk",
@@ -180,6 +183,8 @@ def drive_wrk(
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
+    if timeout:
+        command += ["--timeout", f"{max(1, round(timeout))}s"]
     command.append(f"http://{HOST}:{port}{path}")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:

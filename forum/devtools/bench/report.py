@@ -20,6 +20,9 @@ class Row:
     ratio: float | None = None
     # req/s of the ceiling for the same role, measured just before this page
     ceiling_rps: float | None = None
+    # processor time per request: gunicorn's workers, and the database server's
+    cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
 
     @property
     def measured(self) -> bool:
@@ -48,14 +51,19 @@ def format_table(rows: list[Row]) -> str:
     width = max([len("target")] + [len(row.target) for row in rows])
     header = (
         f"{'target':<{width}}  {'role':<6}  {'req/s':>8}  {'p50 ms':>8}  "
-        f"{'p99 ms':>8}  {'ratio':>6}"
+        f"{'p99 ms':>8}  {'ratio':>6}  {'cpu ms':>6}  {'db ms':>6}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         if row.measured:
             r = row.result
             ratio = f"{row.ratio:.2f}" if row.ratio is not None else "n/a"
-            cells = f"{r.rps:>8.1f}  {r.p50_ms:>8.1f}  {r.p99_ms:>8.1f}  {ratio:>6}"
+            cpu = f"{row.cpu_ms:.1f}" if row.cpu_ms is not None else "n/a"
+            db = f"{row.db_cpu_ms:.1f}" if row.db_cpu_ms is not None else "n/a"
+            cells = (
+                f"{r.rps:>8.1f}  {r.p50_ms:>8.1f}  {r.p99_ms:>8.1f}  {ratio:>6}  "
+                f"{cpu:>6}  {db:>6}"
+            )
             if r.errors:
                 cells += f"  ({r.errors} errors)"
         else:
@@ -185,6 +193,10 @@ def results_document(rows: list[Row], **meta) -> dict:
                 "p99_ms": round(row.result.p99_ms, 2) if row.measured else None,
                 "ratio": round(row.ratio, 4) if row.ratio is not None else None,
                 "ceiling_rps": round(row.ceiling_rps, 2) if row.ceiling_rps else None,
+                "cpu_ms": round(row.cpu_ms, 2) if row.cpu_ms is not None else None,
+                "db_cpu_ms": (
+                    round(row.db_cpu_ms, 2) if row.db_cpu_ms is not None else None
+                ),
             }
             for row in rows
         ],

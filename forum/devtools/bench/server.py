@@ -37,6 +37,40 @@ def get(port: int, path: str, headers: dict | None = None, *, timeout: float = 3
         connection.close()
 
 
+def process_tree_cpu(pid: int) -> float:
+    """User + system seconds of a process and its children, now."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    # Children that ended (a database connection closed) left their time with
+    # the process that waited for them.
+    try:
+        times = root.cpu_times()
+        total += times.children_user + times.children_system
+    except psutil.NoSuchProcess:
+        pass
+    return total
+
+
+def postgres_pid(data_dir) -> int | None:
+    """The embedded PostgreSQL's postmaster, to charge its processes' time too."""
+    try:
+        return int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -146,6 +180,14 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+    def cpu_seconds(self) -> float:
+        """Processor time used so far by gunicorn and its workers (user + system).
+        Workers that were replaced took theirs with them: compare readings taken
+        while the same workers serve."""
+        if self.process is None:
+            return 0.0
+        return process_tree_cpu(self.process.pid)
 
     def log_tail(self, lines: int = 30) -> str:
         try:

@@ -45,6 +45,7 @@ STRUCTURE = [
 
 def create_forums() -> dict:
     """The categories and their forums; returns the forums by title."""
+    from forum.policy.snapshot import bump_version
     from forum.threads.models import Node
 
     forums = {}
@@ -63,6 +64,7 @@ def create_forums() -> dict:
                 kind=Node.Kind.FORUM,
                 display_order=(child_order + 1) * 10,
             )
+    bump_version()  # the permission snapshot holds the forum tree
     return forums
 
 

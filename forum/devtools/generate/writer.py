@@ -45,6 +45,7 @@ from forum.devtools.generate.plan import (
     apportion,
     make_plan,
 )
+from forum.policy.snapshot import bump_version
 from forum.posts.models import Post, Reaction, ReactionType
 from forum.threads.models import Node, Thread, make_slug
 
@@ -249,7 +250,9 @@ class Writer:
                     )
                 )
                 index += 1
-        return [node.pk for node in Node.objects.bulk_create(forums)]
+        created = [node.pk for node in Node.objects.bulk_create(forums)]
+        bump_version()  # the permission snapshot holds the forum tree
+        return created
 
     def write_threads(self, cursor, plan, member_ids, forum_ids, post_ids) -> list[int]:
         spec, rng = self.spec, self.rng

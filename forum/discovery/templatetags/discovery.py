@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from forum.core.paths import path_for
 from forum.discovery.seo import thread_summary
 from forum.discovery.widgets import sidebar_widgets as load
 from forum.threads.models import make_slug, slug_kwargs
@@ -53,7 +54,7 @@ def sidebar_widgets(context, position: str):
 @register.filter
 def unread_url(thread) -> str:
     """Where "jump to the first unread post" goes for this thread."""
-    return reverse("discovery:unread", kwargs=slug_kwargs(thread.slug, thread.pk))
+    return path_for("discovery:unread", **slug_kwargs(thread.slug, thread.pk))
 
 
 def _json_ld(data: dict) -> str:

@@ -18,6 +18,7 @@ from forum.policy import snapshot as policy
 from forum.posts import reactions
 from forum.posts import services as post_services
 from forum.posts.models import Post
+from forum.posts.uploads.services import remove_member_files
 from forum.threads.models import Thread
 
 # --- reports --------------------------------------------------------------------
@@ -307,6 +308,8 @@ def clean_spammer(*, actor, member, reason: str = "Spam"):
     )
     for post in Post.objects.filter(pk__in=post_ids).order_by("pk"):
         post_services.delete_post(actor=actor, post=post, reason=reason)
+    # Their files go for good (undo restores the posts without them).
+    removed = remove_member_files(member=member)
     return record(
         actor=actor,
         action=Action.SPAM_CLEAN,
@@ -314,7 +317,12 @@ def clean_spammer(*, actor, member, reason: str = "Spam"):
         target_id=member.pk,
         label=member.username,
         reason=reason,
-        after={"ban_id": ban.pk, "thread_ids": thread_ids, "post_ids": post_ids},
+        after={
+            "ban_id": ban.pk,
+            "thread_ids": thread_ids,
+            "post_ids": post_ids,
+            "files_removed": removed,
+        },
     )
 
 

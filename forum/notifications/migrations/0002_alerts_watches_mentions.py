@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_unread_alert_count'),
         ('notifications', '0001_initial'),
-        ('posts', '0003_addon_data'),
+        ('posts', '0005_addon_data'),
         ('threads', '0003_move_models'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -100,6 +100,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--password", default="demo")
         parser.add_argument(
+            "--caches-off",
+            action="store_true",
+            help="Serve every page rendered afresh: no guest page cache, no shared "
+            "renders (what a cache miss, a moderator or the first view after a "
+            "write costs). The cpu ms column is the point of it.",
+        )
+        parser.add_argument(
             "--driver",
             choices=["auto", "wrk", "python"],
             default="auto",
@@ -137,6 +144,10 @@ class Command(BaseCommand):
         base = Path(settings.BASE_DIR)
         with tempfile.TemporaryDirectory(prefix="forum-bench-") as scratch:
             env = self.server_env(name, scratch)
+            if options["caches_off"]:
+                env.update(
+                    FORUM_GUEST_CACHE_SECONDS="0", FORUM_MEMBER_CACHE_SECONDS="0"
+                )
             self.collect_static(env, base)
             log_path = Path(options["output"]).with_name("gunicorn.log")
             log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,6 +185,8 @@ class Command(BaseCommand):
             DATABASE_URL=_database_url(database_name),
             # A page cache of its own, so no page of an earlier board is served.
             PAGE_CACHE_DIR=os.path.join(scratch, "pages"),
+            # The application is measured, not a log line per request.
+            GUNICORN_ACCESS_LOG="",
             PYTHONUNBUFFERED="1",
         )
         return env
@@ -225,9 +238,24 @@ class Command(BaseCommand):
                 if target != CEILING:  # the ceiling again, next to the page
                     paired = run(port, ceiling, duration=options["duration"], **load)
                     row.ceiling_rps = paired.rps
+                cpu, db = server.cpu_seconds(), self.database_cpu()
                 row.result = run(port, path, duration=options["duration"], **load)
+                requests = max(row.result.requests, 1)
+                row.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / requests
+                if db is not None:
+                    row.db_cpu_ms = (self.database_cpu() - db) * 1000 / requests
         bench.add_ratios(rows, CEILING)
         return rows
+
+    def database_cpu(self) -> float | None:
+        """Processor seconds of the embedded PostgreSQL (None for another
+        server: it is not on this machine, or not ours to read)."""
+        if os.environ.get("DATABASE_URL"):
+            return None
+        from forum.core.database import embedded_data_dir
+
+        pid = bench.postgres_pid(embedded_data_dir())
+        return bench.process_tree_cpu(pid) if pid else None
 
     def report(self, rows, driver: str, options) -> None:
         deep = next(
@@ -247,12 +275,14 @@ class Command(BaseCommand):
             f"\n{board['posts']:,} posts, {board['threads']:,} threads, "
             f"{board['members']:,} members · gunicorn {options['workers']} workers · "
             f"{options['concurrency']} connections · {options['duration']:g} s per "
-            f"page · driver: {driver}\n"
+            f"page · driver: {driver}"
+            f"{' · caches off' if options['caches_off'] else ''}\n"
         )
         self.stdout.write(bench.format_table(rows))
         self.stdout.write(
             "ratio: a page's requests/s over the ceiling's for the same role, "
-            "measured just before the page"
+            "measured just before the page; cpu ms, db ms: processor time per "
+            "request of gunicorn's workers and of the database server"
         )
         pages = deep.removeprefix("thread page ").replace(",", "") if deep else "?"
         values = ", ".join(f"{v:.2f} {role}" for role, v in deep_ratios.items())
@@ -270,6 +300,7 @@ class Command(BaseCommand):
             duration=options["duration"],
             concurrency=options["concurrency"],
             workers=options["workers"],
+            caches_off=options["caches_off"],
             board=board,
             deep_page_latency_ratio_p50=deep_ratios,
             deep_page_cost_ratio=deep_costs,

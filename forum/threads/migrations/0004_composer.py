@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0002_default_reaction_types'),
+        ('threads', '0003_move_models'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='addon_data',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            model_name='thread',
+            name='has_poll',
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
     ]

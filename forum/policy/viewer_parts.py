@@ -49,6 +49,38 @@ def _messages(request) -> str:
     return render_to_string("partials/_messages.html", {"messages": storage})
 
 
+# What apps above add to every page's header next to the account menu (a
+# conversations count) and beside a member's name (a "Start conversation"
+# link): `draw(request) -> html` and `draw(user, member_id) -> html`, read
+# with the viewer's row only (no query).
+_nav_items: dict[str, object] = {}
+_member_actions: dict[str, object] = {}
+
+
+def register_nav_item(name: str, draw) -> None:
+    """`draw(request) -> html` for the header's "nav-items" part."""
+    _nav_items[name] = draw
+
+
+def register_member_action(name: str, draw) -> None:
+    """`draw(user, member_id) -> html`: a link about that member for this viewer
+    (inside a declared part: the author card's and the profile's tools)."""
+    _member_actions[name] = draw
+
+
+def nav_items(request) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return "".join(draw(request) for draw in _nav_items.values())
+
+
+def member_actions(user, member_id: int) -> str:
+    if not user.is_authenticated or user.pk == member_id:
+        return ""
+    return "".join(draw(user, member_id) for draw in _member_actions.values())
+
+
 def forget_local() -> None:
     with _lock:
         _navs.clear()
@@ -63,6 +95,7 @@ def chrome(request) -> dict:
         "nav": lambda arg, inner: _nav(request),
         "messages": lambda arg, inner: _messages(request),
         "theme": lambda arg, inner: getattr(request.user, "theme", "auto"),
+        "nav-items": lambda arg, inner: nav_items(request),
     }
 
 

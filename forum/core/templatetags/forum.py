@@ -121,9 +121,9 @@ class _PartNode(template.Node):
             if filler is None:
                 return mark_safe(inner)  # noqa: S308
             html = filler(arg, inner)
-            token = context.get("csrf_token")
-            if token:  # a filler's form: this page's token, as a fill would
-                html = html.replace(perviewer.value_marker("csrf"), str(token))
+            marker = perviewer.value_marker("csrf")
+            if marker in html:  # a filler's form: this page's token, as a fill
+                html = html.replace(marker, str(context.get("csrf_token", "")))
             return mark_safe(html)  # noqa: S308
         if self.kind == "wrap":
             inner = self.nodelist.render(context)

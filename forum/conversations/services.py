@@ -265,7 +265,9 @@ def leave(*, participant, ignore_future: bool = False, now=None) -> None:
 def mark_read(*, user, participant, position: int) -> None:
     """The member was shown messages up to `position`. No query on a reread."""
     conversation = participant.conversation
-    if participant.read_position >= position and not participant.is_unread:
+    read = max(participant.read_position, position)
+    unread = participant.left_at is None and conversation.last_position > read
+    if read == participant.read_position and unread == participant.is_unread:
         return
     with transaction.atomic():
         row = Participant.objects.select_for_update().get(pk=participant.pk)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from forum.conversations import moderation, services
+from forum.conversations import services
 from forum.conversations.models import Conversation, Message, MessageReport
 from forum.members import services as members
 from forum.moderation.models import ModeratorLog

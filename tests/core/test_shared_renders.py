@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
+from forum.conversations import services as conversations
 from forum.core import timefmt
 from forum.moderation.services import community
 from forum.notifications.services import Kind, notify, watch_thread
 from forum.posts.drafts.services import save_draft
-from forum.conversations import services as conversations
 from forum.posts.models import Post
 from forum.posts.polls import services as polls
 from tests import factories

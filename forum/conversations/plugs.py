@@ -2,7 +2,7 @@
 
 - a "conversation" place kind: drafts of a reply (conversation:<id>) and of a
   new conversation (conversation:0) belong to it;
-- the header's "nav-items" part shows the unread-conversations count (a column
+- the account menu shows the unread-conversations count beside the alerts (a column
   of the member row: no query), and the author card and profile offer "Start
   conversation" (forum.policy.viewer_parts' registries);
 - `manage.py recount` makes the message counts, unread states and each

@@ -21,13 +21,14 @@ _navs: OrderedDict[tuple, str] = OrderedDict()
 def _nav(request) -> str:
     """The account menu, rendered once per process for each member and what it
     shows (name, avatar, role, unread alerts: a count on the member row, no
-    query), with a slot for the CSRF token of its log-out form (filled per
-    request)."""
+    query; what apps add beside the alerts, like the unread conversations),
+    with a slot for the CSRF token of its log-out form (filled per request)."""
     user = request.user
     moderator = is_moderator(user)
     avatar = str(getattr(user, "avatar", ""))
     unread = getattr(user, "unread_alert_count", 0)
-    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread)
+    items = nav_items(request)
+    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread, items)
     with _lock:
         html = _navs.get(key)
         if html is not None:
@@ -49,7 +50,7 @@ def _messages(request) -> str:
     return render_to_string("partials/_messages.html", {"messages": storage})
 
 
-# What apps above add to every page's header next to the account menu (a
+# What apps above add to the account menu beside the alerts (the unread
 # conversations count) and beside a member's name (a "Start conversation"
 # link): `draw(request) -> html` and `draw(user, member_id) -> html`, read
 # with the viewer's row only (no query).
@@ -58,7 +59,8 @@ _member_actions: dict[str, object] = {}
 
 
 def register_nav_item(name: str, draw) -> None:
-    """`draw(request) -> html` for the header's "nav-items" part."""
+    """`draw(request) -> html` beside the alerts in the account menu (inside
+    the "nav" part: a shared render leaves it to each viewer)."""
     _nav_items[name] = draw
 
 
@@ -95,7 +97,6 @@ def chrome(request) -> dict:
         "nav": lambda arg, inner: _nav(request),
         "messages": lambda arg, inner: _messages(request),
         "theme": lambda arg, inner: getattr(request.user, "theme", "auto"),
-        "nav-items": lambda arg, inner: nav_items(request),
     }
 
 

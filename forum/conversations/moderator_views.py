@@ -22,6 +22,12 @@ def _require(request):
 @login_required
 def desk(request):
     _require(request)
+    name = request.GET.get("member", "").strip()
+    if name:
+        member = User.objects.filter(username__iexact=name).first()
+        if member is not None:
+            return redirect("conversations:member_right", pk=member.pk)
+        messages.error(request, f"No member is called “{name}”.")
     context = {
         "held": moderation.held_messages(),
         "reports": moderation.open_reports(),

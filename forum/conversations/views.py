@@ -18,6 +18,7 @@ from forum.core import ratelimit
 from forum.core.pagination import parse_page
 from forum.policy import (
     can_invite,
+    can_moderate_conversations,
     can_reply_conversation,
     can_report_message,
     can_start_conversation,
@@ -58,6 +59,7 @@ def inbox(request):
     context = {
         "inbox": box,
         "may_start": can_start_conversation(request.user),
+        "may_moderate": can_moderate_conversations(request.user),
     }
     return render(request, "conversations/inbox.html", context)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from forum.conversations import services
 from forum.conversations.models import Participant
+from forum.notifications.models import Preferences
 
 CONVERSATIONS = [
     (
@@ -50,7 +51,29 @@ CONVERSATIONS = [
 
 def write_conversations(members) -> None:
     """Each conversation started and answered through the services, so every
-    counter and unread state is the product's own."""
+    counter and unread state is the product's own. The demo mails nobody: its
+    members' conversation e-mail is off while it writes (their choice rows,
+    made for the purpose, go again)."""
+    names = {
+        name for starter, others, *_ in CONVERSATIONS for name in [starter, *others]
+    }
+    users = [members[n] for n in names]
+    chose = dict(
+        Preferences.objects.filter(user__in=users).values_list(
+            "user_id", "email_conversations"
+        )
+    )
+    for user in users:
+        Preferences.objects.update_or_create(
+            user=user, defaults={"email_conversations": False}
+        )
+    _write(members)
+    Preferences.objects.filter(user__in=users).exclude(user_id__in=chose).delete()
+    for user_id, value in chose.items():
+        Preferences.objects.filter(user_id=user_id).update(email_conversations=value)
+
+
+def _write(members) -> None:
     start = timezone.now() - timedelta(days=2)
     for starter, recipients, title, lines in CONVERSATIONS:
         conversation = services.start_conversation(

@@ -36,6 +36,11 @@ class User(AbstractUser):
         LIGHT = "light", "Light"
         DARK = "dark", "Dark"
 
+    class ConversationPrivacy(models.TextChoices):
+        EVERYONE = "everyone", "Every member"
+        FOLLOWED = "followed", "Members I follow"
+        NOBODY = "nobody", "Nobody (staff still can)"
+
     # Signing up applies every rule in accounts.validators (length, reserved names,
     # look-alikes); the field itself only refuses what no name may contain, so an
     # admin can still rename a member imported from an older board.
@@ -88,6 +93,23 @@ class User(AbstractUser):
     # Unread alerts (forum.notifications keeps it exact with F() updates and
     # `recount`): the header shows it on every page without a query.
     unread_alert_count = models.IntegerField(default=0, editable=False)
+    # Members this member follows (forum.members.services): read with the member,
+    # so "may they start a conversation with me?" costs no query.
+    followed_members = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, editable=False
+    )
+    # Who may start a conversation with this member (staff always may).
+    conversation_privacy = models.CharField(
+        "Who may start conversations with me",
+        max_length=10,
+        choices=ConversationPrivacy,
+        default=ConversationPrivacy.EVERYONE,
+    )
+    # A moderator may take the right to start conversations away from one member.
+    may_start_conversations = models.BooleanField(default=True)
+    # Conversations with messages the member has not read (forum.conversations
+    # keeps it exact and `recount` rebuilds it): shown in the header, no query.
+    unread_conversation_count = models.IntegerField(default=0, editable=False)
 
     objects = MemberManager()
 

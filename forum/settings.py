@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "forum.discovery",
     "forum.members",
     "forum.search",
+    "forum.conversations",
     "forum.devtools",
 ]
 
@@ -242,6 +243,11 @@ FORUM_RATE_LIMITS = {
     "vote": env_rate("RATE_LIMIT_VOTE", (30, 60)),
     # Content Security Policy reports that get logged (forum/core/csp.py).
     "csp_report": env_rate("RATE_LIMIT_CSP_REPORT", (20, 600)),
+    # Private conversations (forum/conversations): new ones, messages, invites.
+    # The per-role daily limits are forum.policy.conversations.DEFAULT_LIMITS.
+    "conversation": env_rate("RATE_LIMIT_CONVERSATION", (5, 600)),
+    "conversation_message": env_rate("RATE_LIMIT_CONVERSATION_MESSAGE", (30, 600)),
+    "conversation_invite": env_rate("RATE_LIMIT_CONVERSATION_INVITE", (10, 600)),
 }
 # allauth counts failed logins per address only: its per-login count locked an
 # account for everyone (the forum's own limits above replace it).

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("forum.search.urls")),
     path("", include("forum.news.urls")),
     path("moderation/", include("forum.moderation.urls")),
+    path("conversations/", include("forum.conversations.urls")),
     *seo_urlpatterns,
 ]
 

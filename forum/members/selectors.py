@@ -181,3 +181,8 @@ def get_member_for_user_or_404(viewer, pk: int):
     if member is None or not can_view_profile(viewer, member):
         raise Http404("No such member.")
     return member
+
+
+def members_by_ids(ids) -> list:
+    """These members, by name (the privacy page's lists)."""
+    return list(User.objects.filter(pk__in=list(ids or ())).order_by("username"))

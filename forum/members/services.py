@@ -87,8 +87,9 @@ class IgnoreRefused(Exception):
 
 
 def ignore_member(*, member, ignored) -> None:
-    """Collapse `ignored`'s posts for `member` (and, later, keep their mentions,
-    alerts and conversations away). One statement, so two tabs cannot lose one."""
+    """Collapse `ignored`'s posts for `member` and keep their mentions, alerts and
+    conversations away (forum.policy.can_contact reads the same column). One
+    statement, so two tabs cannot lose one."""
     if not can_ignore(member, ignored):
         raise IgnoreRefused(f"You can't ignore {ignored.username}.")
     if len(member.ignored_members) >= MAX_IGNORED:
@@ -110,3 +111,50 @@ def unignore_member(*, member, ignored_id: int) -> None:
         )
     )
     member.refresh_from_db(fields=["ignored_members"])
+
+
+MAX_FOLLOWED = 1000
+
+
+def can_follow(member, followed) -> bool:
+    """Members follow other active members, not themselves."""
+    return bool(
+        member.is_authenticated
+        and followed.pk != member.pk
+        and followed.is_active
+        and not followed.is_deleted_member
+    )
+
+
+def follow_member(*, member, followed) -> None:
+    """Follow `followed`: a member who lets only the members they follow start
+    conversations with them lets this one. One statement, like ignoring."""
+    if not can_follow(member, followed):
+        raise IgnoreRefused(f"You can't follow {followed.username}.")
+    if len(member.followed_members) >= MAX_FOLLOWED:
+        raise IgnoreRefused(f"You can follow at most {MAX_FOLLOWED:,} members.")
+    User.objects.filter(pk=member.pk).exclude(
+        followed_members__contains=[followed.pk]
+    ).update(
+        followed_members=Func(
+            F("followed_members"), Value(followed.pk), function="array_append"
+        )
+    )
+    member.refresh_from_db(fields=["followed_members"])
+
+
+def unfollow_member(*, member, followed_id: int) -> None:
+    User.objects.filter(pk=member.pk).update(
+        followed_members=Func(
+            F("followed_members"), Value(followed_id), function="array_remove"
+        )
+    )
+    member.refresh_from_db(fields=["followed_members"])
+
+
+def set_conversation_privacy(*, member, privacy: str) -> None:
+    """Who may start a conversation with the member (staff always may)."""
+    if privacy not in User.ConversationPrivacy.values:
+        raise ValueError(privacy)
+    User.objects.filter(pk=member.pk).update(conversation_privacy=privacy)
+    member.conversation_privacy = privacy

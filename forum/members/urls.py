@@ -14,6 +14,8 @@ urlpatterns = [
         r"^members/(?:(?P<slug>[-\w]+)\.)?(?P<pk>\d+)/$", views.profile, name="profile"
     ),
     path("members/<int:pk>/ignore", views.ignore, name="ignore"),
+    path("members/<int:pk>/follow", views.follow, name="follow"),
+    path("account/privacy", views.privacy, name="privacy"),
     path("account/", account_views.account, name="account"),
     path("account/profile", account_views.account_profile, name="account_profile"),
     path("account/avatar", account_views.account_avatar, name="account_avatar"),

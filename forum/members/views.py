@@ -10,6 +10,8 @@ from accounts.forms import DeleteAccountForm
 from forum.core.pagecache import guest_cached
 from forum.core.pagination import parse_page
 from forum.members import selectors, services
+from forum.members.forms import PrivacyForm
+from forum.members.plugs import author_tools, follows, safe_next
 from forum.members.selectors import get_member_for_user_or_404
 from forum.policy import ignores, is_banned, is_moderator, is_staff
 from forum.policy.viewer_parts import member_page
@@ -37,6 +39,8 @@ def profile(request, pk: int, slug: str = ""):
         context_for=context_for,
         parts=lambda data: {
             "ignoring": lambda arg, inner: ignores(user, int(arg)),
+            "following": lambda arg, inner: follows(user, int(arg)),
+            "author-tools": author_tools(request),
         },
         facts=lambda viewer: (
             viewer.pk == member.pk,
@@ -74,7 +78,44 @@ def ignore(request, pk: int):
                 request,
                 f"You are now ignoring {member.username}: their posts are collapsed.",
             )
-    return redirect(member.get_absolute_url())
+    return redirect(safe_next(request, member.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    """Follow a member, or stop following them (profile and author card)."""
+    member = get_member_for_user_or_404(request.user, pk)
+    if request.POST.get("undo"):
+        services.unfollow_member(member=request.user, followed_id=member.pk)
+        messages.success(request, f"You no longer follow {member.username}.")
+    else:
+        try:
+            services.follow_member(member=request.user, followed=member)
+        except services.IgnoreRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"You now follow {member.username}.")
+    return redirect(safe_next(request, member.get_absolute_url()))
+
+
+@login_required
+def privacy(request):
+    """Who may start conversations with the member."""
+    form = PrivacyForm(
+        request.POST or None,
+        initial={"conversation_privacy": request.user.conversation_privacy},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_conversation_privacy(
+            member=request.user, privacy=form.cleaned_data["conversation_privacy"]
+        )
+        messages.success(request, "Your privacy choice is saved.")
+        return redirect("members:privacy")
+    following = selectors.members_by_ids(request.user.followed_members)
+    ignoring = selectors.members_by_ids(request.user.ignored_members)
+    context = {"form": form, "following": following, "ignoring": ignoring}
+    return render(request, "members/privacy.html", context)
 
 
 @login_required

@@ -7,7 +7,7 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
         fields = ["watch_started", "watch_replied", "watch_email", "email_mentions"]
-        fields += ["digest"]
+        fields += ["email_conversations", "digest"]
         widgets = {"digest": forms.RadioSelect}
         help_texts = {
             "watch_email": "For the threads you watch by starting or replying to "

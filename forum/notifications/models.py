@@ -25,6 +25,7 @@ class Alert(models.Model):
         MENTION = "mention", "Mentions of you"
         REACTION = "reaction", "Reactions to your posts"
         MODERATION = "moderation", "Moderation"
+        CONVERSATION = "conversation", "Conversation messages"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -156,6 +157,9 @@ class Preferences(models.Model):
     )
     email_mentions = models.BooleanField(
         "E-mail me when I am quoted or mentioned", default=False
+    )
+    email_conversations = models.BooleanField(
+        "E-mail me about new conversation messages", default=True
     )
     digest = models.CharField(
         "E-mail delivery",

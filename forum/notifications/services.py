@@ -79,6 +79,34 @@ def mark_alerts_read(*, user, ids=None) -> int:
     return _read(user, "AND id = ANY(%(ids)s::bigint[])", ids=list(ids))
 
 
+def read_alerts_about(*, user, kind: str, url: str) -> int:
+    """The member's unread alerts of this kind that point at `url` (a
+    conversation: alerts that are not about a thread) count as read."""
+    return _read(user, "AND kind = %(kind)s AND url = %(url)s", kind=kind, url=url)
+
+
+def wants_email(user_ids, *, field: str) -> set[int]:
+    """Of these members, those whose preferences (the defaults for a member who
+    chose none) switch on the e-mail named by `field` ("email_conversations")
+    without a digest instead, and who have an address: one query."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    default = Preferences._meta.get_field(field).default
+    rows = get_user_model().objects.filter(pk__in=ids, is_active=True)
+    rows = rows.exclude(email="").values_list("pk", flat=True)
+    chosen = {
+        p.user_id: (getattr(p, field), p.digest)
+        for p in Preferences.objects.filter(user_id__in=ids)
+    }
+    return {
+        pk
+        for pk in rows
+        if chosen.get(pk, (default, "off"))[0]
+        and chosen.get(pk, (0, "off"))[1] == "off"
+    }
+
+
 def read_thread_alerts(*, user, thread, position: int) -> int:
     """A member was shown a thread page whose last post is at `position`: the
     alerts about posts up to it are read. No query for a member with no unread

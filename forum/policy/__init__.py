@@ -2,6 +2,8 @@
 
 - rules.py: the intent-named questions (`can_reply(user, thread)`), reading only the
   objects they are given and the snapshot;
+- conversations.py: the questions about private conversations (who may
+  start one, with whom, who reads it: participants only);
 - snapshot.py: the rows behind them (each role's rights per node, moderators,
   bans), read once by the app that owns them and cached;
 - context_processors.py: what every template needs to know about its viewer.
@@ -9,6 +11,20 @@
 Import the questions from here: `from forum.policy import can_reply`.
 """
 
+from forum.policy.conversations import (
+    can_contact,
+    can_invite,
+    can_moderate_conversations,
+    can_reply_conversation,
+    can_report_message,
+    can_revoke_conversations,
+    can_start_conversation,
+    can_use_conversations,
+    can_view_conversation,
+    contact_refusal,
+    conversation_limits,
+    start_refusal,
+)
 from forum.policy.rules import (
     AWAITING_APPROVAL,
     active_ban,
@@ -101,4 +117,16 @@ __all__ = [
     "can_view_profile",
     "can_edit_news_quote",
     "can_retry_news_fetch",
+    "can_contact",
+    "can_invite",
+    "can_moderate_conversations",
+    "can_reply_conversation",
+    "can_report_message",
+    "can_revoke_conversations",
+    "can_start_conversation",
+    "can_use_conversations",
+    "can_view_conversation",
+    "contact_refusal",
+    "conversation_limits",
+    "start_refusal",
 ]

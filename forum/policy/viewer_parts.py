@@ -21,13 +21,14 @@ _navs: OrderedDict[tuple, str] = OrderedDict()
 def _nav(request) -> str:
     """The account menu, rendered once per process for each member and what it
     shows (name, avatar, role, unread alerts: a count on the member row, no
-    query), with a slot for the CSRF token of its log-out form (filled per
-    request)."""
+    query; what apps add beside the alerts, like the unread conversations),
+    with a slot for the CSRF token of its log-out form (filled per request)."""
     user = request.user
     moderator = is_moderator(user)
     avatar = str(getattr(user, "avatar", ""))
     unread = getattr(user, "unread_alert_count", 0)
-    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread)
+    items = nav_items(request)
+    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread, items)
     with _lock:
         html = _navs.get(key)
         if html is not None:
@@ -47,6 +48,39 @@ def _messages(request) -> str:
     if not storage:
         return ""
     return render_to_string("partials/_messages.html", {"messages": storage})
+
+
+# What apps above add to the account menu beside the alerts (the unread
+# conversations count) and beside a member's name (a "Start conversation"
+# link): `draw(request) -> html` and `draw(user, member_id) -> html`, read
+# with the viewer's row only (no query).
+_nav_items: dict[str, object] = {}
+_member_actions: dict[str, object] = {}
+
+
+def register_nav_item(name: str, draw) -> None:
+    """`draw(request) -> html` beside the alerts in the account menu (inside
+    the "nav" part: a shared render leaves it to each viewer)."""
+    _nav_items[name] = draw
+
+
+def register_member_action(name: str, draw) -> None:
+    """`draw(user, member_id) -> html`: a link about that member for this viewer
+    (inside a declared part: the author card's and the profile's tools)."""
+    _member_actions[name] = draw
+
+
+def nav_items(request) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return "".join(draw(request) for draw in _nav_items.values())
+
+
+def member_actions(user, member_id: int) -> str:
+    if not user.is_authenticated or user.pk == member_id:
+        return ""
+    return "".join(draw(user, member_id) for draw in _member_actions.values())
 
 
 def forget_local() -> None:

@@ -134,7 +134,9 @@ def register_post_picture(name: str, picture: Callable) -> None:
 
 def register_moderator_writes(**writes: Callable) -> None:
     """`edit(actor, post, body, title)`, `delete(actor, post, reason)`,
-    `restore(actor, post)`: used when the actor is not the post's author."""
+    `restore(actor, post)`: used when the actor is not the post's author;
+    `log(actor, action, target_type, target_id, label, reason)`: an entry in the
+    moderator log for a moderator action made elsewhere (conversations)."""
     _registry.moderator_writes.update(writes)
 
 

@@ -159,13 +159,15 @@ def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
             drawn = _draw_controls(request, thread, posts, representative, loaded)
         return drawn.get(post.pk)
 
-    # "author", "thread-tools": regions everyone sees alike unless an app above
-    # posts says otherwise for this viewer.
+    # "author", "thread-tools", "author-tools" (the author card): regions
+    # everyone sees alike unless an app above posts says otherwise for this
+    # viewer.
     same = lambda arg, inner: inner  # noqa: E731
     parts = chrome(request) | {
         "post": controls,
         "author": same,
         "thread-tools": same,
+        "author-tools": same,
         "poll": _poll_part(request, thread),
         "composer": _composer_part(request, thread, posts),
     }

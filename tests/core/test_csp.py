@@ -93,6 +93,27 @@ def _pages(author, node, thread):
     ]
 
 
+def _conversation_pages(author):
+    from forum.conversations import services as conversations
+
+    other = factories.MemberFactory(username="Saleem")
+    talk = conversations.start_conversation(
+        starter=author, title="Colours", recipients=[other], body="Hello."
+    )
+    theirs = talk.participants.get(user=other)
+    theirs.user = other
+    reply = conversations.reply(author=other, participant=theirs, body=COLOURFUL)
+    return [
+        reverse("conversations:inbox"),
+        reverse("conversations:inbox") + "?q=colours",
+        reverse("conversations:add"),
+        talk.get_absolute_url(),
+        reverse("conversations:invite", args=[talk.pk]),
+        reverse("conversations:report", args=[reply.pk]),
+        reverse("members:privacy"),
+    ]
+
+
 @pytest.mark.parametrize("who", ["guest", "member"])
 def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, who):
     author, node, thread = board
@@ -113,6 +134,7 @@ def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, w
             thread.get_absolute_url() + "watch",
             node.get_absolute_url() + "watch",
         ]
+        pages += _conversation_pages(author)
     for path in pages:
         response = client.get(path)
         assert response["Content-Type"].startswith("text/html"), path

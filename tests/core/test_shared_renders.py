@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
+from forum.conversations import services as conversations
 from forum.core import timefmt
 from forum.moderation.services import community
 from forum.notifications.services import Kind, notify, watch_thread
@@ -126,7 +127,15 @@ def board(db, frozen, forum_node, reaction_types, settings):
         owner=people["reacted"], place=f"thread:{thread.pk}", body="Half a reply"
     )
     people["ignoring"].ignored_members = [people["other"].pk]
-    people["ignoring"].save(update_fields=["ignored_members"])
+    people["ignoring"].followed_members = [people["author"].pk]
+    people["ignoring"].save(update_fields=["ignored_members", "followed_members"])
+    # An unread conversation (and its alert): the count in the header.
+    conversations.start_conversation(
+        starter=people["other"],
+        title="A word in private",
+        recipients=[people["voted"]],
+        body="About the border talks.",
+    )
     community.ban_member(
         actor=people["staff"], member=people["banned"], reason="Trolling", days=2
     )
@@ -257,6 +266,12 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
         in (pages["alerted"][0])
     )
     assert "Watching (with e-mail)" in pages["alerted"][0]
+    assert 'Conversations <span class="badge"' in pages["voted"][0]
+    assert 'Conversations <span class="badge"' not in pages["elsewhere"][0]
+    # Follow and Ignore on the author card, as each viewer stands.
+    assert ">Unfollow<" in pages["ignoring"][0]
+    assert ">Unfollow<" not in pages["elsewhere"][0]
+    assert ">Follow<" in pages["elsewhere"][0]
     assert "badge" not in pages["elsewhere"][0]
     assert (
         "Watching" not in pages["elsewhere"][0] and ">Watch<" in pages["elsewhere"][0]

@@ -352,6 +352,120 @@ MATRIX = {
 }
 
 
+# --- private conversations: the member ("Author") talks with the other member.
+# Nobody else may know the conversation exists: 404, staff included.
+
+
+def _conversation(board):
+    from forum.conversations import services as conversations
+
+    return conversations.start_conversation(
+        starter=board.author,
+        title="Private matter",
+        recipients=[board.other],
+        body="Between us.",
+    )
+
+
+def _start_conversation(board):
+    from forum.conversations.models import Conversation
+
+    recipient = factories.MemberFactory(username="Recipient")
+    return Case(
+        "post",
+        reverse("conversations:add"),
+        {"recipients": recipient.username, "title": "Hello", "body": "Hi there."},
+        lambda: Conversation.objects.filter(title="Hello").exists(),
+    )
+
+
+def _conversation_reply(board):
+    from forum.conversations.models import Message
+
+    talk = _conversation(board)
+    return Case(
+        "post",
+        reverse("conversations:reply", args=[talk.pk]),
+        {"body": "A private reply."},
+        lambda: Message.objects.filter(body="A private reply.").exists(),
+    )
+
+
+def _conversation_leave(board):
+    talk = _conversation(board)
+    return Case(
+        "post",
+        reverse("conversations:leave", args=[talk.pk]),
+        {"ignore": "1"},
+        lambda: talk.participants.filter(left_at__isnull=False).exists(),
+    )
+
+
+def _conversation_invite(board):
+    talk = _conversation(board)
+    guest = factories.MemberFactory(username="Invitee")
+    return Case(
+        "post",
+        reverse("conversations:invite", args=[talk.pk]),
+        {"recipients": guest.username},
+        lambda: talk.participants.filter(user=guest).exists(),
+    )
+
+
+def _conversation_report(board):
+    from forum.conversations.models import MessageReport
+
+    talk = _conversation(board)
+    message = talk.messages.get()
+    return Case(
+        "post",
+        reverse("conversations:report", args=[message.pk]),
+        {"reason": "Rude"},
+        lambda: MessageReport.objects.filter(message=message).exists(),
+    )
+
+
+def _revoke_conversations(board):
+    return Case(
+        "post",
+        reverse("conversations:member_right", args=[board.author.pk]),
+        {"allowed": "0"},
+        lambda: (
+            not type(board.author)
+            .objects.get(pk=board.author.pk)
+            .may_start_conversations
+        ),
+    )
+
+
+PARTICIPANTS_ONLY = {
+    "guest": LOGIN,
+    "unverified": HIDDEN,
+    "member": OK,
+    "other_member": OK,
+    "mod_other_forum": HIDDEN,
+    "mod_this_forum": HIDDEN,
+    "admin": HIDDEN,
+}
+MATRIX |= {
+    "start_conversation": (
+        _start_conversation,
+        {**ALL_MEMBERS_OK, "unverified": DENIED},
+    ),
+    "conversation_reply": (_conversation_reply, PARTICIPANTS_ONLY),
+    "conversation_leave": (_conversation_leave, PARTICIPANTS_ONLY),
+    "conversation_invite": (
+        _conversation_invite,
+        {**PARTICIPANTS_ONLY, "other_member": DENIED},
+    ),
+    "conversation_report": (
+        _conversation_report,
+        {**PARTICIPANTS_ONLY, "member": DENIED},
+    ),
+    "revoke_conversations": (_revoke_conversations, {**GLOBAL_STAFF}),
+}
+
+
 def answer_of(response) -> str:
     if response.status_code == 302:
         if response["Location"].startswith(reverse("account_login")):

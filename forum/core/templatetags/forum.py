@@ -118,7 +118,13 @@ class _PartNode(template.Node):
             # A region every viewer sees, that this viewer may see otherwise:
             # the page's filler decides, as it will on a shared render.
             filler = (context.get("PER_VIEWER_PARTS") or {}).get(name)
-            return mark_safe(filler(arg, inner) if filler else inner)  # noqa: S308
+            if filler is None:
+                return mark_safe(inner)  # noqa: S308
+            html = filler(arg, inner)
+            marker = perviewer.value_marker("csrf")
+            if marker in html:  # a filler's form: this page's token, as a fill
+                html = html.replace(marker, str(context.get("csrf_token", "")))
+            return mark_safe(html)  # noqa: S308
         if self.kind == "wrap":
             inner = self.nodelist.render(context)
             opening = perviewer.wrap_open(name, arg)

@@ -9,6 +9,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from forum.devtools.demo.conversations import write_conversations
 from forum.devtools.demo.members import (
     ADMIN_PASSWORD,
     DEMO_PASSWORD,
@@ -48,6 +49,7 @@ def load_demo(*, log=print) -> None:
     write_threads(rng, forums, members)
     add_sidebar_widgets(forums)
     add_reactions_and_views(rng, list(members.values()))
+    write_conversations(members)
     recount_all()
     match_seed_card_facts(User)
     log(f"Demo data loaded: {len(forums)} forums, {len(members)} members.")

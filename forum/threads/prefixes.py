@@ -87,20 +87,6 @@ def usable(user, node, request=None) -> list[PrefixInfo]:
     return [p for p in in_forum(node, request) if moderator or not p.moderators_only]
 
 
-def check_choice(user, node, prefix_id, *, current_id=None) -> str:
-    """Why this prefix may not be given here ("" if it may). A thread keeping
-    the prefix it has is always fine (a moderator may have set it)."""
-    if prefix_id and prefix_id == current_id:
-        return ""
-    if not prefix_id:
-        if node.prefix_required:
-            return "Please choose a prefix: every thread in this forum has one."
-        return ""
-    if prefix_id not in {p.pk for p in usable(user, node)}:
-        return "That prefix cannot be used in this forum."
-    return ""
-
-
 def label_for(prefix_id, request=None) -> PrefixInfo | None:
     if not prefix_id:
         return None

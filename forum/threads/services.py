@@ -95,8 +95,8 @@ def mark_thread_read(
 def label_thread(*, thread: Thread, by, prefix_id=None, tag_names=None) -> bool:
     """Give a thread this prefix (`prefix_id`, None for none: pass
     `thread.prefix_id` to keep it) and exactly these tags (`tag_names`; None:
-    the tags stay). Inside the caller's transaction; the caller has asked forum.threads.prefixes.check_choice and
-    forum.policy.can_tag_thread. Whether anything changed."""
+    the tags stay). Inside the caller's transaction; the caller has checked
+    both (forum.threads.forms.LabelsForm). Whether anything changed."""
     changed = False
     if prefix_id != thread.prefix_id:
         Thread.objects.filter(pk=thread.pk).update(prefix_id=prefix_id)

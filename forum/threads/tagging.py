@@ -236,3 +236,43 @@ def cloud(limit: int = 30) -> list[dict]:
     for row in rows:
         row["size"] = 1 + round(4 * math.log(row["thread_count"] + 1) / top)
     return sorted(rows, key=lambda r: r["name"].casefold())
+
+
+def threads_of(tag) -> list[int]:
+    return list(ThreadTag.objects.filter(tag=tag).values_list("thread_id", flat=True))
+
+
+def tag_changed(tag) -> None:
+    """After staff change a tag in the admin: a renamed tag is renamed on its
+    threads; a tag made a synonym hands its threads (and its own synonyms) to
+    the tag it now stands for. Counts are made exact for both."""
+    threads = threads_of(tag)
+    target = tag.synonym_of
+    if target is not None:
+        target = target.synonym_of or target  # never a chain of synonyms
+        Tag.objects.filter(synonym_of=tag).update(synonym_of=target)
+        ThreadTag.objects.bulk_create(
+            [ThreadTag(thread_id=pk, tag=target) for pk in threads],
+            ignore_conflicts=True,
+        )
+        ThreadTag.objects.filter(tag=tag).delete()
+        recount_tags([tag.pk, target.pk])
+    after_tags_removed(threads)
+
+
+def after_tags_removed(thread_ids) -> None:
+    """The tags of these threads changed in the admin: their kept names follow,
+    and every page is made afresh (tag names show on forum and thread pages)."""
+    if thread_ids:
+        refresh_tag_lists(thread_ids=thread_ids)
+    invalidate("site")
+
+
+def recount_tags(tag_ids) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RECOUNT_SQL.replace(
+                "WHERE g.id = g2.id", "WHERE g.id = g2.id AND g.id = ANY(%s)"
+            ),
+            [list(tag_ids)],
+        )

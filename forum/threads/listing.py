@@ -236,7 +236,7 @@ def statements(choice: ListingChoice, columns: str, joins: str, where: list) -> 
     )
     outer = f"ORDER BY grp, {column} {direction}, id {direction}"
     return {
-        "page": f"{others} {outer}",
+        "page": others,  # one part: already in order
         "page_with_stickies": f"{stickies} UNION ALL {others} {outer}",
         "count": "SELECT count(*) FROM threads_thread t WHERE "
         + base

@@ -64,15 +64,14 @@ def test_filters_by_starter_and_start_date(client, forum_node, threads):
     url = forum_node.get_absolute_url()
     assert titles(client.get(f"{url}?starter=another")) == ["Apple"]
     assert titles(client.get(f"{url}?starter=nobody")) == []
-    assert "No threads match these filters" in client.get(
-        f"{url}?starter=nobody"
-    ).content.decode()
+    assert (
+        "No threads match these filters"
+        in client.get(f"{url}?starter=nobody").content.decode()
+    )
     assert titles(client.get(f"{url}?until=2001-01-01")) == []
 
 
-def test_unread_and_watched_only_are_the_members_own(
-    forum_node, threads, other_member
-):
+def test_unread_and_watched_only_are_the_members_own(forum_node, threads, other_member):
     client = Client()
     client.force_login(other_member)
     url = forum_node.get_absolute_url()
@@ -105,7 +104,9 @@ def test_a_long_thread_row_links_its_pages_and_every_page_has_a_go_to_box(
 ):
     settings.FORUM_POSTS_PER_PAGE = 2
     settings.FORUM_THREADS_PER_PAGE = 2
-    long = factories.make_thread(author=member, node=forum_node, title="Long", replies=11)
+    long = factories.make_thread(
+        author=member, node=forum_node, title="Long", replies=11
+    )
     for n in range(3):
         factories.make_thread(author=member, node=forum_node, title=f"Short {n}")
     url = forum_node.get_absolute_url()
@@ -119,7 +120,9 @@ def test_a_long_thread_row_links_its_pages_and_every_page_has_a_go_to_box(
     assert box["method"] == "get"
     jump = client.get("/-/page", {"to": url, "page": "2", "keep": "sort=title"})
     assert jump["Location"] == f"{url}page-2?sort=title"
-    assert client.get("/-/page", {"to": "//evil.example/", "page": 2}).status_code == 400
+    assert (
+        client.get("/-/page", {"to": "//evil.example/", "page": 2}).status_code == 400
+    )
     # The forum page answers the box's ?page=N itself too.
     assert client.get(f"{url}?page=2")["Location"] == f"{url}page-2"
     thread_box = client.get(long.get_absolute_url()).content.decode()

@@ -15,7 +15,11 @@ class SidebarWidget(models.Model):
         TAGS = "tags", "Tag cloud (the most used tags)"
 
     kind = models.CharField(
-        max_length=10, choices=Kind, default=Kind.LATEST, db_default=Kind.LATEST
+        max_length=10,
+        choices=Kind,
+        default=Kind.LATEST,
+        db_default=Kind.LATEST,
+        blank=True,  # left out: a latest posts block, as before tag clouds
     )
     title = models.CharField(
         max_length=100,
@@ -57,5 +61,6 @@ class SidebarWidget(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        self.kind = self.kind or self.Kind.LATEST
         if self.kind == self.Kind.LATEST and not self.node_id:
             raise ValidationError({"node": "A latest posts block shows a forum."})

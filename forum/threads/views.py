@@ -140,7 +140,7 @@ def remember_listing(request, pk: int, slug: str = ""):
     offered = prefixes.in_forum(node, request)
     params = QueryDict(request.POST.get("query", ""))
     choice = listing.parse(params, member=True, prefixes=[p.pk for p in offered])
-    preferences.store(request, node, choice.query())
+    preferences.store(request, node, "" if choice.is_default else choice.query())
     messages.success(request, "This forum will open this way for you.")
     return redirect(_forum_url(node, 1, choice.query()))
 

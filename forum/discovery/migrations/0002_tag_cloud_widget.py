@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sidebarwidget',
             name='kind',
-            field=models.CharField(choices=[('latest', "A forum's latest posts"), ('tags', 'Tag cloud (the most used tags)')], db_default='latest', default='latest', max_length=10),
+            field=models.CharField(blank=True, choices=[('latest', "A forum's latest posts"), ('tags', 'Tag cloud (the most used tags)')], db_default='latest', default='latest', max_length=10),
         ),
         migrations.AlterField(
             model_name='sidebarwidget',

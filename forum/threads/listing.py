@@ -33,6 +33,7 @@ SORTS = {
 }
 DEFAULT_SORT = "last_post"
 STICKY_LIMIT = 50  # a forum pins a handful; a page never shows more than this
+COUNT_LIMIT = 10_000  # a filtered listing counts this far (500 pages of 20)
 
 
 @dataclass(frozen=True)
@@ -209,9 +210,10 @@ def conditions(choice: ListingChoice, *, viewer_id, starter_id, horizon) -> tupl
 
 
 def statements(choice: ListingChoice, columns: str, joins: str, where: list) -> dict:
-    """The SQL of a listing other than the default: "page" (stickies, when
-    asked, then the others: a `grp` column says which) and "count" (the threads
-    that are not stickies)."""
+    """The SQL of a listing other than the default: "page" and
+    "page_with_stickies" (stickies first: a `grp` column says which), "count"
+    (the threads that match and are not stickies, for a filtered listing) and
+    "stickies" (for one only sorted: the forum's count less these)."""
     column = SORTS[choice.sort][0]
     direction = "ASC" if choice.direction == "asc" else "DESC"
     base = " AND ".join(["t.node_id = %(node)s", "NOT t.is_deleted", *where])
@@ -238,7 +240,12 @@ def statements(choice: ListingChoice, columns: str, joins: str, where: list) -> 
     return {
         "page": others,  # one part: already in order
         "page_with_stickies": f"{stickies} UNION ALL {others} {outer}",
-        "count": "SELECT count(*) FROM threads_thread t WHERE "
+        # Filtered: how many match, counted up to COUNT_LIMIT (a range of an
+        # index, or of the filter's own: never the whole forum for a page).
+        "count": "SELECT count(*) FROM (SELECT 1 FROM threads_thread t WHERE "
         + base
-        + " AND NOT t.is_sticky",
+        + " AND NOT t.is_sticky LIMIT %(cap)s) s",
+        # Not filtered: the forum's own count less its stickies (a few index rows).
+        "stickies": "SELECT count(*) FROM threads_thread t"
+        " WHERE t.node_id = %(node)s AND NOT t.is_deleted AND t.is_sticky",
     }

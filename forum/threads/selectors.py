@@ -159,7 +159,7 @@ def _rows(node: Node, cursor, skip: int = 0) -> list[Thread]:
 def _chosen_listing(user, node: Node, choice, page: int):
     """A listing other than the default (forum.threads.listing): the page's
     threads (stickies first on the first page) and the page navigation. Two
-    statements: the count of the threads that are not stickies, the page."""
+    statements: how many threads there are beside the stickies, the page."""
     from django.contrib.auth import get_user_model
 
     from forum.threads.reading import read_horizon
@@ -182,8 +182,12 @@ def _chosen_listing(user, node: Node, choice, page: int):
     per_page = settings.FORUM_THREADS_PER_PAGE
     params["node"] = node.pk
     with connection.cursor() as cursor:
-        cursor.execute(sql["count"], params)
-        total = cursor.fetchone()[0]
+        if choice.filtered:
+            cursor.execute(sql["count"], params | {"cap": listing.COUNT_LIMIT})
+            total = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql["stickies"], params)
+            total = node.thread_count - cursor.fetchone()[0]
         nav = page_nav(page, -(-total // per_page))
         params |= {"limit": per_page, "offset": (nav.current - 1) * per_page}
         cursor.execute(

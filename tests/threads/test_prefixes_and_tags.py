@@ -55,6 +55,8 @@ def test_a_thread_posted_with_a_prefix_and_tags_shows_them_everywhere(
     assert [a.get_text() for a in row.select(".tag")] == ["CPEC", "JF-17"]
     index = Client().get("/").content.decode()
     assert '<span class="prefix prefix--blue">Analysis</span>' in index
+    feed = Client().get(forum_node.get_absolute_url() + "index.rss").content.decode()
+    assert "<title>Analysis: Dams on the Indus</title>" in feed
 
 
 def test_a_forum_that_requires_a_prefix_refuses_without_one_and_keeps_the_text(

@@ -87,26 +87,6 @@ class Migration(migrations.Migration):
             name='prefix',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='threads.prefix'),
         ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_deleted', False)), fields=['node', 'is_sticky', 'created_at', 'id'], name='thread_by_created_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_deleted', False)), fields=['node', 'is_sticky', 'reply_count', 'id'], name='thread_by_reply_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_deleted', False)), fields=['node', 'is_sticky', 'view_count', 'id'], name='thread_by_view_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_deleted', False)), fields=['node', 'is_sticky', 'title', 'id'], name='thread_by_title_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_deleted', False)), fields=['node', 'prefix', 'is_sticky', 'last_post_at', 'id'], name='thread_prefix_idx'),
-        ),
         migrations.AddField(
             model_name='prefix',
             name='group',

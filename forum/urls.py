@@ -5,6 +5,7 @@ from django.urls import include, path
 from forum.core.csp import report_view as csp_report
 from forum.core.health import health
 from forum.core.media.views import serve as serve_media
+from forum.core.pagejump import jump as page_jump
 from forum.core.site_files import favicon
 from forum.discovery.urls import seo_urlpatterns
 
@@ -15,6 +16,8 @@ urlpatterns = [
     # Load balancers and container health checks (forum/core/health.py).
     path("-/health", health, name="health"),
     path("favicon.ico", favicon),
+    # The "go to page" box of pages numbered by path (forum/core/pagejump.py).
+    path("-/page", page_jump, name="page_jump"),
     path("accounts/", include("allauth.urls")),
     path("", include("forum.core.keep.urls")),
     path("", include("forum.members.urls")),

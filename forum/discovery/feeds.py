@@ -15,10 +15,18 @@ from django.utils.html import escape
 from forum.policy import visible_node_ids
 from forum.posts.models import Post
 from forum.threads.models import Node, Thread
+from forum.threads.prefixes import label_for
 from forum.threads.reading import descendant_ids
 from forum.threads.selectors import get_node_for_user_or_404, get_thread_for_user_or_404
 
 FEED_ITEMS = 20
+
+
+def _prefixed(thread) -> str:
+    """A thread's title with its prefix as words ("Analysis: ..."): feed
+    readers show plain text."""
+    prefix = label_for(thread.prefix_id)
+    return f"{prefix.label}: {thread.title}" if prefix else thread.title
 
 
 @dataclass
@@ -131,7 +139,7 @@ class ForumFeed(_ForumFeedBase):
         )
         return [
             FeedItem(
-                title=thread.title,
+                title=_prefixed(thread),
                 link=obj.base + thread.get_absolute_url(),
                 description=bodies[thread.first_post_id],
                 author_name=thread.starter_name,

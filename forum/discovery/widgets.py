@@ -1,4 +1,6 @@
-"""Sidebar widgets: "<forum> Latest Posts" blocks on the index, forum and thread pages.
+"""Sidebar widgets: "<forum> Latest Posts" blocks on the index, forum and thread
+pages, and tag clouds (the most used tags, forum.threads.tagging.cloud: one query
+more for the block, under the same cache).
 
 All the blocks of a page come from one query (a lateral join takes each widget's
 newest threads through the forum listing index), and the result is shared by every
@@ -19,6 +21,7 @@ from django.urls import reverse
 from forum.core import pagecache
 from forum.discovery.models import SidebarWidget
 from forum.policy import can_view_node
+from forum.threads import tagging
 from forum.threads.models import Node, Thread, slug_kwargs
 
 POSITIONS = {
@@ -42,8 +45,10 @@ class WidgetThread:
 @dataclass
 class Widget:
     title: str
-    node: Node
+    node: Node | None
     threads: list[WidgetThread] = field(default_factory=list)
+    # A tag cloud (forum.threads.tagging.cloud): name, key, thread_count, size.
+    tags: list[dict] | None = None
 
 
 def _cache_seconds() -> int:
@@ -74,11 +79,11 @@ def forget_widgets() -> None:
 # (node, is_sticky): one ordered range per is_sticky value, merged, so a busy forum
 # costs a few index rows per widget, never a scan of its threads.
 _SQL = """
-SELECT w.id, w.title, n.id, n.title, n.slug, n.kind, n.parent_id,
+SELECT w.id, w.title, w.kind, w."limit", n.id, n.title, n.slug, n.kind, n.parent_id,
        t.id, t.title, t.slug, t.last_post_at, t.last_post_id, t.last_poster_name,
        t.reply_count
 FROM {widget} w
-JOIN {node} n ON n.id = w.node_id
+LEFT JOIN {node} n ON n.id = w.node_id
 LEFT JOIN LATERAL (
     SELECT * FROM (
         (SELECT * FROM {thread} s
@@ -111,6 +116,8 @@ def _load(position: str) -> list[Widget]:
     for (
         widget_id,
         widget_title,
+        widget_kind,
+        widget_limit,
         node_id,
         node_title,
         node_slug,
@@ -125,6 +132,13 @@ def _load(position: str) -> list[Widget]:
         reply_count,
     ) in rows:
         widget = widgets.get(widget_id)
+        if widget is None and widget_kind == SidebarWidget.Kind.TAGS:
+            widgets[widget_id] = Widget(
+                title=widget_title or "Tags",
+                node=None,
+                tags=tagging.cloud(limit=widget_limit * 6),
+            )
+            continue
         if widget is None:
             node = Node(
                 pk=node_id,
@@ -172,4 +186,4 @@ def sidebar_widgets(user, position: str) -> list[Widget]:
             cache.set(key, widgets, seconds)
     else:
         widgets = _load(position)
-    return [w for w in widgets if can_view_node(user, w.node)]
+    return [w for w in widgets if w.node is None or can_view_node(user, w.node)]

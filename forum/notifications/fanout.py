@@ -5,7 +5,8 @@ readers).
 A new visible post alerts, each member once and in this order of precedence:
 the members it quotes ("quote"), the members it mentions ("mention"), then the
 watchers of its thread ("reply") and of its forum: those watching every post,
-or, for a new thread, every watcher of the forum ("thread"). Nobody hears of
+or, for a new thread, every watcher of the forum and of its tags
+("thread"). Nobody hears of
 their own post, of a post by a member they ignore, or of a post in a forum they
 may not see (forum.policy.audience). Each group is one set-based statement
 (forum.notifications.writing), so a thread with 5,000 watchers costs the task
@@ -17,6 +18,7 @@ from django.db import transaction
 from forum.notifications import quotes
 from forum.notifications.mentions import mentioned_ids
 from forum.notifications.models import Alert
+from forum.notifications.tags import TAG_WATCHERS
 from forum.notifications.writing import AlertSpec, write_alerts
 from forum.policy.audience import node_audience
 from forum.posts.models import Post
@@ -139,7 +141,10 @@ def fan_out(
         counts[kind] = len(found)
     if edit:
         return counts
-    watchers = NOT_READ.format(watchers=f"{THREAD_WATCHERS} UNION {FORUM_WATCHERS}")
+    watching = f"{THREAD_WATCHERS} UNION {FORUM_WATCHERS}"
+    if new_thread:  # the watchers of its tags hear of a new thread
+        watching += f" UNION {TAG_WATCHERS}"
+    watchers = NOT_READ.format(watchers=watching)
     kind = Kind.THREAD if new_thread else Kind.REPLY
     found = write_alerts(
         _spec(post, kind),

@@ -135,6 +135,25 @@ class ForumWatch(models.Model):
         return f"member {self.user_id} watches forum {self.node_id}"
 
 
+class TagWatch(models.Model):
+    """A member follows a tag: a new thread filed under it alerts them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey("threads.Tag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="watch_tag_once")
+        ]
+        indexes = [models.Index(fields=["tag", "user"], name="watch_tag_idx")]
+
+    def __str__(self):
+        return f"member {self.user_id} watches tag {self.tag_id}"
+
+
 class Preferences(models.Model):
     """A member's alert and e-mail choices; a member without a row has the
     defaults (auto-watch on, e-mail off)."""

@@ -22,7 +22,9 @@ from django.template.loader import render_to_string
 
 from forum.core.markup import extract_quoted_post_ids
 from forum.notifications import mentions, quotes, services
+from forum.notifications.tags import WATCHED_FILTER
 from forum.posts import extensions
+from forum.threads.listing import register_viewer_filter
 
 _WATCHING_SQL = (
     "SELECT CASE WHEN w.email THEN 2 ELSE 1 END FROM notifications_threadwatch w"
@@ -104,6 +106,8 @@ def install() -> None:
     )
     extensions.register_viewer_fact(extensions.ViewerFact("watching", _WATCHING_SQL))
     extensions.register_viewer_part("thread", "thread-tools", _thread_tools)
+    # Forum pages: "watched only" (a listing rendered for the member alone).
+    register_viewer_filter(WATCHED_FILTER)
     extensions.register_counter(
         extensions.Counter("unread alerts", UNREAD_RECOUNT_SQL, _UNREAD_SNAPSHOT_SQL)
     )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from forum.notifications import views, watching
+from forum.notifications import tags, views, watching
 
 app_name = "notifications"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/watched", watching.watched, name="watched"),
     re_path(THREAD + r"watch$", watching.watch_thread, name="watch_thread"),
     re_path(NODE + r"watch$", watching.watch_forum, name="watch_forum"),
+    path("tags/<str:key>/watch", tags.watch_tag_view, name="watch_tag"),
     path("unsubscribe/<str:token>", watching.unsubscribe, name="unsubscribe"),
     path("mentions/names", views.mention_names, name="mention_names"),
 ]

@@ -324,6 +324,15 @@ def can_edit_post(user, post) -> bool:
     return post.author_id == user.pk and not post.is_deleted and may_write(user)
 
 
+def can_tag_thread(user, thread) -> bool:
+    """Members tag their own threads; moderators tag any in their forums."""
+    if not user.is_authenticated:
+        return False
+    if can_moderate(user, thread.node):
+        return True
+    return thread.starter_id == user.pk and may_write(user)
+
+
 def can_delete_post(user, post) -> bool:
     if not user.is_authenticated or post.is_deleted:
         return False

@@ -105,14 +105,18 @@ def role(user) -> str:
     return "member" if can_post(user) else "unverified"
 
 
-def member_page(request, *, kind, depends_on, template, context_for, parts, facts):
+def member_page(
+    request, *, kind, depends_on, template, context_for, parts, facts, alone=False
+):
     """A page from the shared render of the viewer's role, with its parts filled;
     rendered for the viewer alone when they are a guest (the guest cache keeps
     those) or their page-level `facts(viewer)` differ from the representative's.
 
     `context_for(viewer)` answers (template context, data): the data is what the
     page's own parts need to know of what it showed (kept with a shared render);
-    `parts(data)` makes those parts' fillers for this request's viewer."""
+    `parts(data)` makes those parts' fillers for this request's viewer.
+    `alone`: what the page shows depends on the viewer (a forum page's "unread
+    only"): rendered for them alone, never shared."""
     user = request.user
 
     def fillers(data):
@@ -123,7 +127,7 @@ def member_page(request, *, kind, depends_on, template, context_for, parts, fact
         context["PER_VIEWER_PARTS"] = fillers(data)
         return render(request, template, context)
 
-    if not user.is_authenticated:
+    if alone or not user.is_authenticated:
         return own()
 
     def render_shared(representative, shared_request):

@@ -30,5 +30,15 @@ class PostsConfig(AppConfig):
         # Attachments are served by their own view, which asks whether the viewer
         # may see the post; the storage's own address (/media/) never serves them.
         register_access_rule("attachments/", lambda request, name: False)
+        # Threads keeps each tag's count of threads (forum.threads.tagging).
+        from forum.threads import tagging
+
+        extensions.register_counter(
+            extensions.Counter(
+                name="tags",
+                recount_sql=tagging.RECOUNT_SQL,
+                snapshot_sql=tagging.SNAPSHOT_SQL,
+            )
+        )
         post_save.connect(_reaction_type_changed, sender=ReactionType)
         post_delete.connect(_reaction_type_changed, sender=ReactionType)

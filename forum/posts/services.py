@@ -26,6 +26,7 @@ from forum.posts.approval import must_approve
 from forum.posts.models import Post, PostEdit
 from forum.posts.polls import services as polls
 from forum.posts.uploads import services as uploads
+from forum.threads import tagging
 from forum.threads.models import Node, Thread, make_slug
 from forum.threads.services import refresh_node_last_post
 
@@ -461,6 +462,7 @@ def delete_thread(*, actor, thread: Thread, reason: str = "") -> None:
         delete_reason=reason,
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=False)
+    tagging.thread_shown(thread.pk, shown=False)
     invalidate(f"thread:{thread.pk}")
     _shift_member_counts(counts, -1)
     Node.objects.filter(pk=thread.node_id).update(
@@ -487,6 +489,7 @@ def restore_thread(*, actor, thread: Thread) -> None:
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
     reactions.on_posts_visibility_changed(visible.values("pk"), visible=True)
+    tagging.thread_shown(thread.pk, shown=True)
     invalidate(f"thread:{thread.pk}")
     _shift_member_counts(counts, +1)
     Node.objects.filter(pk=thread.node_id).update(

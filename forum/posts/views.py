@@ -23,13 +23,14 @@ from forum.policy import (
     reply_refusal,
     require,
 )
-from forum.posts import composer, extensions, places, services
+from forum.posts import composer, extensions, labelling, places, services
 from forum.posts.drafts.services import discard_draft
 from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.posts.models import Post
 from forum.posts.polls.forms import PollForm
 from forum.posts.polls.services import PollRefused
 from forum.posts.selectors import get_post_for_user_or_404
+from forum.threads.forms import LabelsForm
 from forum.threads.selectors import (
     get_node_for_user_or_404,
     get_thread_for_user_or_404,
@@ -143,16 +144,19 @@ def post_thread(request, pk: int, slug: str = ""):
             initial = {"title": box.draft.title, "body": body}
     form = ThreadForm(posted, initial=initial)
     poll_form = PollForm(posted)
+    labels = LabelsForm(posted, user=request.user, node=node, request=request)
     notices = _form_notices(request, form)
     if (
         request.method == "POST"
         and not box.holds
         and form.is_valid()
         and poll_form.is_valid()
+        and labels.is_valid()
         and not any(notices.values())
     ):
         try:
-            result = services.create_thread(
+            result = labelling.create_labelled_thread(
+                **labels.labels(),
                 author=request.user,
                 node=node,
                 title=form.cleaned_data["title"],
@@ -170,6 +174,7 @@ def post_thread(request, pk: int, slug: str = ""):
         "node": node,
         "form": form,
         "poll_form": poll_form,
+        "labels": labels,
         "composer": box,
         "breadcrumb": node_breadcrumb(node) + [node],
         "form_parts": extensions.thread_form_parts(),
@@ -213,19 +218,40 @@ def edit(request, pk: int):
             post.body
         )
     form = EditPostForm(_posted(request), initial=initial, with_title=with_title)
-    if request.method == "POST" and not box.holds and form.is_valid():
-        post = _writer("edit", request.user, post)(
-            actor=request.user,
-            post=post,
-            body=form.cleaned_data["body"],
-            title=form.cleaned_data.get("title") if with_title else None,
+    labels = None
+    if with_title:
+        labels = LabelsForm(
+            _posted(request),
+            user=request.user,
+            node=post.thread.node,
+            thread=post.thread,
+            request=request,
         )
+    if (
+        request.method == "POST"
+        and not box.holds
+        and form.is_valid()
+        and (labels is None or labels.is_valid())
+    ):
+        edit = {
+            "actor": request.user,
+            "post": post,
+            "body": form.cleaned_data["body"],
+            "title": form.cleaned_data.get("title") if with_title else None,
+        }
+        writer = _writer("edit", request.user, post)
+        if labels is None:
+            post = writer(**edit)
+        else:
+            post, _changed = labelling.edit_labelled_post(
+                writer, **edit, **labels.labels()
+            )
         # The editor's uploads join the post (whoever makes the edit).
         services.claim_uploads(editor=request.user, post=post, place=place)
         discard_draft(owner=request.user, place=place)
         messages.success(request, "Your changes have been saved.")
         return redirect(post.get_thread_url())
-    context = {"post": post, "form": form, "composer": box}
+    context = {"post": post, "form": form, "labels": labels, "composer": box}
     return render(request, "posts/edit.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from forum.threads.prefixes import all_prefixes
+
 MIN_QUERY = 2
 MAX_QUERY = 200
 
@@ -23,9 +25,17 @@ class SearchForm(forms.Form):
     node = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     thread = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     titles_only = forms.BooleanField(label="Search titles only", required=False)
+    prefix = forms.TypedChoiceField(
+        label="Prefix", required=False, coerce=int, empty_value=None
+    )
+    tag = forms.CharField(label="Tagged", required=False, max_length=50)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offered = all_prefixes().values()
+        self.fields["prefix"].choices = [("", "Any")] + [
+            (p.pk, p.label) for p in offered
+        ]
         date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["from"] = forms.DateField(
             label="Posted on or after",

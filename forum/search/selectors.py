@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from forum.core.pagination import PageNav, page_nav
 from forum.posts.models import Post
+from forum.threads import tagging
 from forum.threads.models import Node
 from forum.threads.reading import descendant_ids
 
@@ -59,6 +60,8 @@ class SearchParams:
     date_from: date | None = None
     date_to: date | None = None
     titles_only: bool = False
+    prefix_id: int | None = None  # threads with this prefix (forum.threads)
+    tag: str = ""  # threads under this tag (its name, any spelling)
 
 
 @dataclass
@@ -154,6 +157,14 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
             results.notice = f'There is no member named "{params.member}".'
             return results
         posts = posts.filter(author_id=member.pk)
+    if params.prefix_id:
+        posts = posts.filter(thread__prefix_id=params.prefix_id)
+    if params.tag:
+        tags = tagging.resolve([params.tag], create=False)
+        if not tags:
+            results.notice = f'There is no tag "{params.tag}".'
+            return results
+        posts = posts.filter(thread__thread_tags__tag=tags[0])
     if params.date_from:
         posts = posts.filter(created_at__gte=_day_start(params.date_from))
     if params.date_to:

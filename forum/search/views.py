@@ -45,6 +45,8 @@ def _params(form) -> selectors.SearchParams:
         date_from=data.get("from"),
         date_to=data.get("to"),
         titles_only=bool(data.get("titles_only")),
+        prefix_id=data.get("prefix"),
+        tag=(data.get("tag") or "").strip(),
     )
 
 

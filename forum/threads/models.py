@@ -64,6 +64,8 @@ class Node(models.Model):
         editable=False,
     )
     last_poster_name = models.CharField(max_length=50, blank=True, editable=False)
+    # A new thread here must carry one of the forum's prefixes (forum.threads.prefixes).
+    prefix_required = models.BooleanField(default=False, db_default=False)
 
     objects = NodeQuerySet.as_manager()
 
@@ -180,6 +182,17 @@ class Thread(models.Model):
         related_name="+",
     )
     delete_reason = models.CharField(max_length=200, blank=True)
+    prefix = models.ForeignKey(
+        "threads.Prefix",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # thread_prefix_idx starts with the forum
+    )
+    # The thread's tags as [[key, name], ...] by name, kept by
+    # forum.threads.tagging with the ThreadTag rows: lists draw them free.
+    tag_list = models.JSONField(default=list, db_default=[], blank=True, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -192,6 +205,21 @@ class Thread(models.Model):
             ),
             models.Index(fields=["-last_post_at"], name="thread_last_post_idx"),
             models.Index(fields=["starter", "-created_at"], name="thread_starter_idx"),
+            # The forum page's other orders (forum.threads.listing): within a forum,
+            # stickies and the rest are each one range of these, read either way.
+            *(
+                models.Index(
+                    fields=["node", "is_sticky", column, "id"],
+                    name=f"thread_by_{column.split('_')[0]}_idx",
+                    condition=Q(is_deleted=False),
+                )
+                for column in ("created_at", "reply_count", "view_count", "title")
+            ),
+            models.Index(
+                fields=["node", "prefix", "is_sticky", "last_post_at", "id"],
+                name="thread_prefix_idx",
+                condition=Q(is_deleted=False),
+            ),
         ]
 
     def __str__(self):
@@ -274,3 +302,141 @@ class NodeRead(models.Model):
 
     def __str__(self):
         return f"member {self.user_id} read forum {self.node_id}"
+
+
+class PrefixGroup(models.Model):
+    """A heading under which prefixes are offered ("News", "Discussion")."""
+
+    title = models.CharField(max_length=50)
+    display_order = models.IntegerField(default=10)
+
+    class Meta:
+        ordering = ["display_order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Prefix(models.Model):
+    """A label shown before a thread's title ("Analysis"), in one of a fixed set of
+    colours (CSS classes: the policy forbids inline styles)."""
+
+    class Colour(models.TextChoices):
+        GREY = "prefix--grey", "Grey"
+        RED = "prefix--red", "Red"
+        ORANGE = "prefix--orange", "Orange"
+        GREEN = "prefix--green", "Green"
+        TEAL = "prefix--teal", "Teal"
+        BLUE = "prefix--blue", "Blue"
+        PURPLE = "prefix--purple", "Purple"
+
+    class UsableBy(models.TextChoices):
+        MEMBERS = "members", "Every member who may post in the forum"
+        MODERATORS = "moderators", "Moderators of the forum and staff"
+
+    label = models.CharField(max_length=50)
+    colour = models.CharField(max_length=20, choices=Colour, default=Colour.GREY)
+    group = models.ForeignKey(
+        PrefixGroup, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    description = models.CharField(max_length=200, blank=True)
+    usage_help = models.TextField(
+        blank=True, help_text="Shown to members choosing a prefix: when to use it."
+    )
+    display_order = models.IntegerField(default=10)
+    forums = models.ManyToManyField(
+        Node,
+        blank=True,
+        related_name="prefixes",
+        limit_choices_to={"kind": Node.Kind.FORUM},
+    )
+    usable_by = models.CharField(
+        max_length=20, choices=UsableBy, default=UsableBy.MEMBERS
+    )
+
+    class Meta:
+        ordering = ["display_order", "id"]
+        verbose_name_plural = "prefixes"
+
+    def __str__(self):
+        return self.label
+
+
+class Tag(models.Model):
+    """A word members file threads under. `key` is the normalized name
+    (forum.threads.tagging.normalize: "JF-17" and "jf17" are one tag); a
+    synonym points at the tag it stands for, and threads never carry it."""
+
+    name = models.CharField(max_length=50)
+    key = models.CharField(max_length=50, unique=True)
+    is_official = models.BooleanField(default=False)
+    synonym_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="synonyms",
+        limit_choices_to={"synonym_of__isnull": True},
+    )
+    # Threads not deleted carrying it; kept by forum.threads.tagging, see `recount`.
+    thread_count = models.IntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["-thread_count"],
+                name="tag_cloud_idx",
+                condition=Q(synonym_of__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("threads:tag", kwargs={"key": self.key})
+
+
+class ThreadTag(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="thread_tags"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "tag"], name="thread_tag_once")
+        ]
+        indexes = [models.Index(fields=["tag", "thread"], name="thread_tag_tag_idx")]
+
+    def __str__(self):
+        return f"thread {self.thread_id} tagged {self.tag_id}"
+
+
+class ForumListPreference(models.Model):
+    """How a member likes a forum's threads listed: the query string of their
+    chosen sort and filters (forum.threads.listing)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "node"], name="forum_list_preference_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"member {self.user_id} lists forum {self.node_id} by {self.query}"

@@ -1,6 +1,7 @@
 """Whole-page reads for the forum index and forum pages, and the fetch-and-authorize
 lookups of nodes and threads (a node or thread the viewer may not see is a 404)."""
 
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from forum.policy import (
     can_view_thread,
     child_node_ids,
 )
+from forum.threads import listing
 from forum.threads.models import Node, Thread, ThreadRedirect
 
 
@@ -108,6 +110,8 @@ _THREAD_FIELDS = (
     "is_locked",
     "is_sticky",
     "is_deleted",
+    "prefix_id",
+    "tag_list",
 )
 _STARTER_FIELDS = ("id", "username", "avatar", "is_deleted_member")
 _LISTING_SQL = (
@@ -127,22 +131,70 @@ def _listing(node: Node, start: int, count: int) -> list[Thread]:
     """The visible threads of a forum in listing order (stickies first, then by
     last post), with their starters: the same rows as
     Thread.objects.visible().in_node(node).listing_order(), starter loaded."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTING_SQL, [node.pk, count, start])
+        return _rows(node, cursor)
+
+
+def _rows(node: Node, cursor, skip: int = 0) -> list[Thread]:
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     cut = len(_THREAD_FIELDS)
     threads = []
-    with connection.cursor() as cursor:
-        cursor.execute(_LISTING_SQL, [node.pk, count, start])
-        for values in cursor.fetchall():
-            thread = Thread.from_db("default", _THREAD_FIELDS, values[:cut])
-            starter = None
-            if values[cut] is not None:
-                starter = user_model.from_db("default", _STARTER_FIELDS, values[cut:])
-            Thread.starter.field.set_cached_value(thread, starter)
-            thread.node = node
-            threads.append(thread)
+    for values in cursor.fetchall():
+        values = values[skip:]
+        thread = Thread.from_db("default", _THREAD_FIELDS, values[:cut])
+        if isinstance(thread.tag_list, str):  # raw SQL: jsonb comes as its text
+            thread.tag_list = json.loads(thread.tag_list)
+        starter = None
+        if values[cut] is not None:
+            starter = user_model.from_db("default", _STARTER_FIELDS, values[cut:])
+        Thread.starter.field.set_cached_value(thread, starter)
+        thread.node = node
+        threads.append(thread)
     return threads
+
+
+def _chosen_listing(user, node: Node, choice, page: int):
+    """A listing other than the default (forum.threads.listing): the page's
+    threads (stickies first on the first page) and the page navigation. Two
+    statements: how many threads there are beside the stickies, the page."""
+    from django.contrib.auth import get_user_model
+
+    from forum.threads.reading import read_horizon
+
+    starter_id = None
+    if choice.starter:
+        found = get_user_model().objects.filter(username__iexact=choice.starter)
+        starter_id = found.values_list("pk", flat=True).first()
+    where, params = listing.conditions(
+        choice,
+        viewer_id=getattr(user, "pk", None),
+        starter_id=starter_id,
+        horizon=read_horizon(),
+    )
+    columns = ", ".join(f"t.{f}" for f in _THREAD_FIELDS) + ", "
+    columns += ", ".join(f"u.{f} AS u_{f}" for f in _STARTER_FIELDS)
+    sql = listing.statements(
+        choice, columns, "LEFT JOIN accounts_user u ON u.id = t.starter_id", where
+    )
+    per_page = settings.FORUM_THREADS_PER_PAGE
+    params["node"] = node.pk
+    with connection.cursor() as cursor:
+        if choice.filtered:
+            cursor.execute(sql["count"], params | {"cap": listing.COUNT_LIMIT})
+            total = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql["stickies"], params)
+            total = node.thread_count - cursor.fetchone()[0]
+        nav = page_nav(page, -(-total // per_page))
+        params |= {"limit": per_page, "offset": (nav.current - 1) * per_page}
+        cursor.execute(
+            sql["page_with_stickies" if nav.current == 1 else "page"], params
+        )
+        threads = _rows(node, cursor, skip=1)
+    return threads, nav
 
 
 @dataclass
@@ -153,14 +205,21 @@ class ForumPage:
     subforums: list[Node]
     breadcrumb: list[Node]
     can_start_thread: bool
+    choice: object = None
 
 
-def forum_page(user, node: Node, page: int) -> ForumPage:
-    per_page = settings.FORUM_THREADS_PER_PAGE
-    total_pages = max(1, -(-node.thread_count // per_page))
-    nav = page_nav(page, total_pages)
-    start = (nav.current - 1) * per_page
-    threads = _listing(node, start, per_page)
+def forum_page(user, node: Node, page: int, choice=None) -> ForumPage:
+    """A forum page: its threads in the order and with the filters of `choice`
+    (forum.threads.listing.ListingChoice; None or the default: stickies, then
+    by last post), its sub-forums and breadcrumb."""
+    if choice is not None and not choice.is_default:
+        threads, nav = _chosen_listing(user, node, choice, page)
+    else:
+        per_page = settings.FORUM_THREADS_PER_PAGE
+        total_pages = max(1, -(-node.thread_count // per_page))
+        nav = page_nav(page, total_pages)
+        start = (nav.current - 1) * per_page
+        threads = _listing(node, start, per_page)
     subforums = []
     if child_node_ids(node):  # no query for a forum without sub-forums
         subforums = [
@@ -177,6 +236,7 @@ def forum_page(user, node: Node, page: int) -> ForumPage:
         subforums=subforums,
         breadcrumb=node_breadcrumb(node),
         can_start_thread=can_start_thread(user, node),
+        choice=choice,
     )
 
 
@@ -255,3 +315,42 @@ def authorize_thread(user, pk: int, thread):
     if not can_view_thread(user, thread):
         raise Http404("No such thread.")
     return thread
+
+
+# --- tags -------------------------------------------------------------------------
+
+
+def get_tag_or_404(key: str):
+    """The tag at /tags/<key>/ (a synonym's address is its tag's: the caller
+    redirects when the key differs)."""
+    from forum.threads.models import Tag
+
+    tag = Tag.objects.select_related("synonym_of").filter(key=key).first()
+    if tag is None:
+        raise Http404("No such tag.")
+    return tag.synonym_of or tag
+
+
+@dataclass
+class TagPage:
+    tag: object
+    threads: list[Thread]
+    nav: PageNav
+    total: int
+
+
+def tag_page(user, tag, page: int) -> TagPage:
+    """The threads filed under a tag that this viewer may see (the one
+    visibility rule), most recently active first, with their starters and
+    forums: a count and a page, two queries."""
+    per_page = settings.FORUM_THREADS_PER_PAGE
+    threads = Thread.objects.visible_to(user).filter(thread_tags__tag=tag)
+    total = threads.count()
+    nav = page_nav(page, -(-total // per_page))
+    start = (nav.current - 1) * per_page
+    rows = list(
+        threads.select_related("starter", "node").order_by("-last_post_at", "-id")[
+            start : start + per_page
+        ]
+    )
+    return TagPage(tag=tag, threads=rows, nav=nav, total=total)

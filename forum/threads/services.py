@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum.core.pagecache import invalidate
+from forum.threads import tagging
 from forum.threads.models import Node, Thread
 
 
@@ -89,3 +90,21 @@ def mark_thread_read(
             " < EXCLUDED.last_read_position",
             [user.pk, thread.pk, position, timezone.now()],
         )
+
+
+def label_thread(*, thread: Thread, by, prefix_id=None, tag_names=None) -> bool:
+    """Give a thread this prefix (`prefix_id`, None for none: pass
+    `thread.prefix_id` to keep it) and exactly these tags (`tag_names`; None:
+    the tags stay). Inside the caller's transaction; the caller has checked
+    both (forum.threads.forms.LabelsForm). Whether anything changed."""
+    changed = False
+    if prefix_id != thread.prefix_id:
+        Thread.objects.filter(pk=thread.pk).update(prefix_id=prefix_id)
+        thread.prefix_id = prefix_id
+        invalidate(f"thread:{thread.pk}", f"node:{thread.node_id}", "index")
+        changed = True
+    if tag_names is not None:
+        before = set(thread.thread_tags.values_list("tag_id", flat=True))
+        tags = tagging.set_thread_tags(thread=thread, names=tag_names, by=by)
+        changed = changed or before != {t.pk for t in tags}
+    return changed

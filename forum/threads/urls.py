@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from forum.threads import views
+from forum.threads import tag_views, views
 
 app_name = "threads"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("forums/", views.index, name="forums"),
     re_path(NODE + r"$", views.forum, name="forum"),
     re_path(NODE + r"page-(?P<page>\d+)$", views.forum, name="forum_page"),
+    re_path(NODE + r"list-view$", views.remember_listing, name="remember_listing"),
+    path("tags/suggest", tag_views.suggest, name="tag_suggest"),
+    path("tags/<str:key>/", tag_views.tag, name="tag"),
 ]

@@ -189,6 +189,7 @@ def _pages(thread, people):
         "a profile of someone ignored": people["other"].get_absolute_url(),
         "thread page": thread.get_absolute_url(),
         "forum page": thread.node.get_absolute_url(),
+        "forum page sorted by title": thread.node.get_absolute_url() + "?sort=title",
         "forum index": "/",
         "what's new: new threads": "/whats-new/threads/",
         "what's new: latest activity": "/whats-new/latest-activity/",
@@ -213,6 +214,7 @@ def _forget_renders():
     [
         "thread page",
         "forum page",
+        "forum page sorted by title",
         "forum index",
         "what's new: new threads",
         "what's new: latest activity",

@@ -201,3 +201,17 @@ def state(parser, token):
 # menu, a post's controls). `{% wrap "name" arg %}...{% endwrap %}`: a region every
 # viewer sees, which the page's filler may change for one viewer (a post by a
 # member they ignore). Both: forum/core/perviewer.py.
+
+
+@register.filter
+def query_fields(query):
+    """A query string ("unread=1&") as (name, value) pairs for hidden fields of a
+    GET form (the "go to page" box keeps the page's other parameters)."""
+    from django.http import QueryDict
+
+    return [
+        (name, value)
+        for name, values in QueryDict(query or "").lists()
+        if name != "page"
+        for value in values
+    ]

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from forum.devtools.demo.conversations import write_conversations
+from forum.devtools.demo.labels import add_labels
 from forum.devtools.demo.members import (
     ADMIN_PASSWORD,
     DEMO_PASSWORD,
@@ -48,6 +49,7 @@ def load_demo(*, log=print) -> None:
     members = create_members(User, rng)
     write_threads(rng, forums, members)
     add_sidebar_widgets(forums)
+    add_labels(rng, forums)
     add_reactions_and_views(rng, list(members.values()))
     write_conversations(members)
     recount_all()

@@ -34,6 +34,7 @@ from forum.devtools.generate.corpus import (
     pairs,
     thread_title,
 )
+from forum.devtools.generate.labels import label_threads
 from forum.devtools.generate.plan import (
     DAY,
     EMAIL_DOMAIN,
@@ -157,13 +158,17 @@ class Writer:
             cursor.execute(statement)
         self.done(f"{len(restore)} indexes and keys")
 
+        self.phase("labels")
+        added = label_threads(cursor)
+        self.done(f"prefixes on a third of the threads, {added:,} tags")
+
         self.phase("recount")
         cursor.execute(
             "ANALYZE posts_post, posts_reaction, threads_thread, accounts_user"
         )
         from forum.posts.recount import recount_all
 
-        recount_all()
+        recount_all()  # tag counts too (a registered counter)
         self.done("counters exact")
 
         self.summary.members = spec.members

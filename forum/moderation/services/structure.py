@@ -20,6 +20,7 @@ from forum.moderation.services.log import Action, Target, record, thread_label
 from forum.notifications.services import follow_moved_posts
 from forum.posts.models import Post
 from forum.posts.services import _refresh_thread_last_post, index_post
+from forum.threads import tagging
 from forum.threads.models import Node, Thread, ThreadRedirect
 from forum.threads.services import refresh_node_last_post
 
@@ -306,6 +307,8 @@ def merge_threads(
     ThreadRedirect.objects.update_or_create(
         old_thread_id=source.pk, defaults={"target": target}
     )
+    if not source.is_deleted:  # its tags lose it (its tag rows go with it)
+        tagging.thread_shown(source.pk, shown=False)
     Thread.objects.filter(pk=source.pk).delete()
     refresh_node_last_post(source.node_id)
     if target.node_id != source.node_id:

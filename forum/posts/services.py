@@ -5,24 +5,21 @@ member) move with F() expressions inside that transaction; `manage.py recount`
 rebuilds them from the rows and must agree.
 """
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchVector
 from django.db import transaction
-from django.db.models import Count, F, Value
+from django.db.models import Count, F
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from forum.core.markup import render_bbcode
 from forum.core.pagecache import invalidate
 from forum.policy import AWAITING_APPROVAL, can_moderate, is_awaiting_approval
 from forum.posts import extensions, reactions
 from forum.posts.approval import must_approve
+from forum.posts.indexing import index_post
 from forum.posts.models import Post, PostEdit
 from forum.posts.polls import services as polls
 from forum.posts.uploads import services as uploads
@@ -82,22 +79,6 @@ def _recent_duplicate(author, *, body: str, now, **filters) -> Post | None:
         .order_by("-created_at")
         .first()
     )
-
-
-_TAG_GAP = re.compile(r"<")
-
-
-def index_post(post: Post, *, title: str = "") -> None:
-    """Store the post's search vector: the thread title (weight A) for the first post,
-    the rendered text (weight B)."""
-    # Tags become spaces: "<li>one</li><li>two</li>" is two words, not "onetwo".
-    text = " ".join(
-        html.unescape(strip_tags(_TAG_GAP.sub(" <", post.body_html))).split()
-    )
-    vector = SearchVector(Value(text), weight="B", config="english")
-    if title:
-        vector = SearchVector(Value(title), weight="A", config="english") + vector
-    Post.objects.filter(pk=post.pk).update(search_vector=vector)
 
 
 def _after_write(post: Post, *, by, **event) -> None:

@@ -18,8 +18,9 @@ from django.db.models import F, Max, Q
 from forum.core import pagecache
 from forum.moderation.services.log import Action, Target, record, thread_label
 from forum.notifications.services import follow_moved_posts
+from forum.posts.indexing import index_post
 from forum.posts.models import Post
-from forum.posts.services import _refresh_thread_last_post, index_post
+from forum.posts.services import _refresh_thread_last_post
 from forum.threads import tagging
 from forum.threads.models import Node, Thread, ThreadRedirect
 from forum.threads.services import refresh_node_last_post

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "forum.discovery",
     "forum.members",
     "forum.search",
+    "forum.bookmarks",
     "forum.devtools",
 ]
 

@@ -219,3 +219,7 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
             )
         )
     return results
+
+
+def benchmark_filters(base: SearchParams) -> list:
+    return []

@@ -23,6 +23,11 @@ class SearchForm(forms.Form):
     node = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     thread = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     titles_only = forms.BooleanField(label="Search titles only", required=False)
+    group = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Every matching message"), ("thread", "One result per thread")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

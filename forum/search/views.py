@@ -1,4 +1,6 @@
 """The search page: /search/?q=words&node=&thread=&member=&from=&to=&titles_only=1
+&group=thread (one result per thread), and the parameters of the filters other
+apps register (forum/search/filters.py).
 
 Results are what everyone who may see the same forums finds: guests get the page
 from the guest page cache, members the shared render of their role (forum/core/
@@ -14,7 +16,7 @@ from forum.core.pagination import parse_page
 from forum.core.replica import reads_may_lag
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import member_page
-from forum.search import selectors
+from forum.search import filters, selectors
 from forum.search.forms import SearchForm
 
 
@@ -45,6 +47,8 @@ def _params(form) -> selectors.SearchParams:
         date_from=data.get("from"),
         date_to=data.get("to"),
         titles_only=bool(data.get("titles_only")),
+        group=data.get("group") == "thread",
+        extra=filters.from_query(form.data) if form.is_bound else (),
     )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 
 from django.contrib.auth import get_user_model
 
-from forum.search import selectors
+from forum.search import filters, selectors
 from forum.threads.models import Node, Thread
 
 
@@ -75,10 +75,13 @@ def query_kinds() -> list[Kind]:
                 viewer,
             )
         )
-    for name, label, params in selectors.benchmark_filters(base):
-        kinds.append(Kind(name, label, params, viewer))
-    if hasattr(selectors.SearchParams, "group"):
-        kinds.append(Kind("grouped per thread", one, replace(base, group=True), viewer))
+    kinds.append(Kind("grouped per thread", one, replace(base, group=True), viewer))
+    for search_filter in filters.registered():  # prefixes, tags... when installed
+        value = search_filter.sample() if search_filter.sample else None
+        if value is not None:
+            params = replace(base, extra=((search_filter.name, value),))
+            label = f"{one} {search_filter.name}={value}"
+            kinds.append(Kind(f"{search_filter.name}-filtered", label, params, viewer))
     return kinds
 
 

@@ -8,7 +8,10 @@ perviewer.py), both made afresh by any new post ("index"). Every search that is
 not served from a cache counts against the searcher's budget.
 """
 
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from forum.core import ratelimit
 from forum.core.pagecache import guest_cached
@@ -16,7 +19,7 @@ from forum.core.pagination import parse_page
 from forum.core.replica import reads_may_lag
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import member_page
-from forum.search import filters, selectors
+from forum.search import filters, selectors, similar
 from forum.search.forms import SearchForm
 
 
@@ -91,3 +94,14 @@ def _query_without_page(request) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+@login_required
+def similar_titles(request):
+    """The new-thread form's "already discussed", for a script: threads this
+    member may see with titles like ?title=, as HTML in JSON."""
+    threads = similar.similar_titles(request.user, request.GET.get("title", ""))
+    html = render_to_string(
+        "search/_similar_titles_list.html", {"threads": threads}, request
+    )
+    return JsonResponse({"html": html, "count": len(threads)})

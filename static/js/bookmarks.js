@@ -49,6 +49,8 @@
     } else {
       const toggle = fresh.querySelector("summary, button");
       if (toggle) toggle.focus();
+      const status = fresh.querySelector(".bookmark__status");
+      if (status && data.message) status.textContent = data.message;
     }
   });
 

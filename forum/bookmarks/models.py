@@ -20,9 +20,15 @@ class Bookmark(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     # The post's thread and author when it was bookmarked: the thread page reads
     # a member's bookmarks, and an author's counts, by thread in one statement
-    # (forum/bookmarks/plugs.py). A post moved to another thread is put right by
-    # bookmarking it again (services.add_bookmark).
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    # (forum/bookmarks/plugs.py). A hint, not a constraint: a merge moves posts
+    # and deletes their old thread, and the bookmarks must stay; bookmarking the
+    # post again or `manage.py recount` puts it right.
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     post_author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

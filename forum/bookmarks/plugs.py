@@ -49,7 +49,23 @@ def _post_tools(request, facts):
     return draw
 
 
+# `manage.py recount`: each bookmark's thread and author as its post's now (a
+# merge moves posts to another thread).
+RESYNC_SQL = """
+UPDATE bookmarks_bookmark b SET thread_id = p.thread_id, post_author_id = p.author_id
+FROM posts_post p
+WHERE p.id = b.post_id
+  AND (b.thread_id <> p.thread_id OR b.post_author_id IS DISTINCT FROM p.author_id)
+"""
+SNAPSHOT_SQL = (
+    "SELECT id, thread_id, post_author_id FROM bookmarks_bookmark ORDER BY id"
+)
+
+
 def install() -> None:
     extensions.register_viewer_fact(extensions.ViewerFact("bookmarks", MINE_SQL))
     extensions.register_viewer_fact(extensions.ViewerFact("bookmarked_by", COUNTS_SQL))
     extensions.register_viewer_part("thread", "post-tools", _post_tools)
+    extensions.register_counter(
+        extensions.Counter("bookmark threads", RESYNC_SQL, SNAPSHOT_SQL)
+    )

@@ -151,3 +151,27 @@ def test_bookmarks_on_a_thread_page_cost_no_query(forum_node, member):
     assert len(after) == len(before), "\n".join(after)
     html = client.get(thread.get_absolute_url()).content.decode()
     assert html.count(">Bookmarked</summary>") == 10
+
+
+def test_a_merge_keeps_the_bookmarks_and_recount_moves_them_along(
+    forum_node, member, staff
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from forum.moderation.services.structure import merge_threads
+
+    author = factories.MemberFactory()
+    source = factories.make_thread(author=author, node=forum_node, replies=1)
+    target = factories.make_thread(author=author, node=forum_node, replies=1)
+    post = source.posts.get(position=1)
+    services.add_bookmark(user=member, post=post, note="keep me")
+
+    merge_threads(actor=staff, source=source, target=target)
+    assert Bookmark.objects.get(post=post).note == "keep me"
+    call_command("recount", stdout=StringIO())
+
+    assert Bookmark.objects.get(post=post).thread_id == target.pk
+    html = _client(member).get(target.get_absolute_url()).content.decode()
+    assert f'action="/account/bookmarks/{Bookmark.objects.get().pk}/edit"' in html

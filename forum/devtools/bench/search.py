@@ -50,7 +50,7 @@ def query_kinds() -> list[Kind]:
         Kind("phrase", f'"{phrase}"', replace(base, q=f'"{phrase}"'), viewer),
         Kind("titles only", one, replace(base, titles_only=True), viewer),
         Kind(
-            "titles, two words",
+            "titles only (two words)",
             f"{one} {two}",
             replace(base, q=f"{one} {two}", titles_only=True),
             viewer,

@@ -118,7 +118,11 @@ class _PartNode(template.Node):
             # A region every viewer sees, that this viewer may see otherwise:
             # the page's filler decides, as it will on a shared render.
             filler = (context.get("PER_VIEWER_PARTS") or {}).get(name)
-            return mark_safe(filler(arg, inner) if filler else inner)  # noqa: S308
+            html = filler(arg, inner) if filler else inner
+            csrf = perviewer.value_marker("csrf")
+            if csrf in html:  # a filler's form: the page's one token, as fill() does
+                html = html.replace(csrf, str(context.get("csrf_token", "")))
+            return mark_safe(html)  # noqa: S308
         if self.kind == "wrap":
             inner = self.nodelist.render(context)
             opening = perviewer.wrap_open(name, arg)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "forum.members",
     "forum.search",
     "forum.conversations",
+    "forum.bookmarks",
     "forum.devtools",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("forum.discovery.urls")),
     path("", include("forum.search.urls")),
     path("", include("forum.news.urls")),
+    path("", include("forum.bookmarks.urls")),
     path("moderation/", include("forum.moderation.urls")),
     path("conversations/", include("forum.conversations.urls")),
     *seo_urlpatterns,

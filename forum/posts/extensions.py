@@ -11,7 +11,8 @@ that adds to posts registers here, in its AppConfig.ready():
 - a write hook: called inside the transaction of every post written or edited,
   with the post and its writer (news records the articles a post embeds);
 - a thread-form part: a template included in the new-thread form, and a check of
-  the body that can hold the post until the member confirms ("already discussed");
+  the body that can hold the post until the member confirms ("already discussed"),
+  or of the title, shown and not holding (search: threads with similar titles);
 - a post picture: the image that stands for a post in link previews;
 - moderator writes: who makes a change to another member's post (moderation, so
   that the change and its log entry commit together). Without one registered, the
@@ -60,7 +61,12 @@ class ThreadFormPart:
     name: str
     template: str  # included after the fields of the new-thread form
     context_name: str  # the name under which the template reads check()'s answer
-    check: Callable[[Any, str], list]  # (member, body) -> notices; any holds the post
+    # (member, body) -> notices, asked when the form is valid
+    check: Callable[[Any, str], list] | None = None
+    # (member, title) -> notices, asked whenever the form comes back with a title
+    # (a preview, an error): search's threads with similar titles
+    check_title: Callable[[Any, str], list] | None = None
+    holds: bool = True  # whether any notice holds the post until "Post anyway"
 
 
 @dataclass(frozen=True)

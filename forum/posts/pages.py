@@ -14,11 +14,13 @@ them alone. The parts of this page, declared here and nowhere else:
   results show): the representative's when those are the same, else drawn;
 - "composer": the reply box's tools and text (what they may attach, their
   draft restored): always drawn for the viewer;
-- "author" (the region of each post) and "thread-tools" (the thread's own
-  links under its title): as everyone sees them unless an app above posts
-  says otherwise (forum.posts.extensions viewer parts: a post by a member the
-  viewer ignores, collapsed; Watch or Unwatch), with the viewer facts read
-  along with the viewer's posts;
+- "author" (the region of each post), "post-tools" (the top of each post,
+  before its share menu), "thread-tools" (the thread's own links under its
+  title) and "thread-footer" (under the last post): as everyone sees them
+  unless an app above posts says otherwise (forum.posts.extensions viewer
+  parts: a post by a member the viewer ignores, collapsed; Bookmark; Watch or
+  Unwatch; similar threads), with the viewer facts read along with the
+  viewer's posts;
 - times, the CSRF token: filled by forum/core/perviewer.py itself.
 """
 
@@ -159,15 +161,17 @@ def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
             drawn = _draw_controls(request, thread, posts, representative, loaded)
         return drawn.get(post.pk)
 
-    # "author", "thread-tools", "author-tools" (the author card): regions
-    # everyone sees alike unless an app above posts says otherwise for this
-    # viewer.
+    # "author", "author-tools" (the author card), "post-tools", "thread-tools",
+    # "thread-footer": regions everyone sees alike unless an app above posts says
+    # otherwise for this viewer.
     same = lambda arg, inner: inner  # noqa: E731
     parts = chrome(request) | {
         "post": controls,
         "author": same,
         "thread-tools": same,
         "author-tools": same,
+        "post-tools": same,
+        "thread-footer": same,
         "poll": _poll_part(request, thread),
         "composer": _composer_part(request, thread, posts),
     }

@@ -146,13 +146,14 @@ def post_thread(request, pk: int, slug: str = ""):
     poll_form = PollForm(posted)
     labels = LabelsForm(posted, user=request.user, node=node, request=request)
     notices = _form_notices(request, form)
+    parts = extensions.thread_form_parts()
     if (
         request.method == "POST"
         and not box.holds
         and form.is_valid()
         and poll_form.is_valid()
         and labels.is_valid()
-        and not any(notices.values())
+        and not any(notices[part.context_name] for part in parts if part.holds)
     ):
         try:
             result = labelling.create_labelled_thread(
@@ -194,10 +195,15 @@ def _form_notices(request, form) -> dict[str, list]:
         and form.is_valid()
     )
     body = form.cleaned_data["body"] if checking else ""
-    return {
-        part.context_name: part.check(request.user, body) if checking else []
-        for part in parts
-    }
+    title = request.POST.get("title", "").strip() if request.method == "POST" else ""
+    notices = {}
+    for part in parts:
+        if part.check_title is not None:
+            found = part.check_title(request.user, title) if title else []
+        else:
+            found = part.check(request.user, body) if checking and part.check else []
+        notices[part.context_name] = found
+    return notices
 
 
 @login_required

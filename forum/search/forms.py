@@ -29,6 +29,11 @@ class SearchForm(forms.Form):
         label="Prefix", required=False, coerce=int, empty_value=None
     )
     tag = forms.CharField(label="Tagged", required=False, max_length=50)
+    group = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Every matching message"), ("thread", "One result per thread")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,16 +8,20 @@ members type what they type into any search box: words, "a quoted phrase",
 
 Results are visible posts in visible threads of forums the viewer may see, ranked
 by ts_rank (newest first among equals), 20 a page, at most
-FORUM_SEARCH_MAX_RESULTS (200, as on XenForo) in all. When more posts match, the
-newest of them are ranked: ranking reads each candidate's vector, and a common
-word matches a tenth of a million-post board (3 s to rank them all; ~0.1 s this
-way). Snippets come from ts_headline run on the post's text with its markup
-removed, in the same query, for the page's rows only (PostgreSQL evaluates an
-expensive output column after ORDER BY/LIMIT).
+FORUM_SEARCH_MAX_RESULTS (200, as on XenForo) in all; with `group`, one per
+thread (its best post, and how many of its posts matched). A search is two
+statements: the candidates, the newest 201 matches walked newest first (an index
+on created_at, or the member's (author, created_at), for a common word; a bitmap
+of the matches for a rare one) and ranked in the same statement, only those
+(ranking reads each candidate's vector: all of a common word's matches are a
+tenth of a million-post board); then the shown page, by id, with its snippets
+from ts_headline (so a page far down costs what the first does). Titles only
+reads the title index (migration 0001) and the first posts of the matching
+threads. Apps add filters (prefixes, tags) through forum.search.filters.
 """
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -29,10 +33,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from forum import policy
 from forum.core.pagination import PageNav, page_nav
 from forum.posts.models import Post
+from forum.search import filters
 from forum.threads import tagging
-from forum.threads.models import Node
+from forum.threads.models import Node, Thread
 from forum.threads.reading import descendant_ids
 
 CONFIG = "english"
@@ -62,6 +68,9 @@ class SearchParams:
     titles_only: bool = False
     prefix_id: int | None = None  # threads with this prefix (forum.threads)
     tag: str = ""  # threads under this tag (its name, any spelling)
+    group: bool = False  # one result per thread (?group=thread)
+    # Filters added by other apps (forum.search.filters): {name: value}.
+    extra: tuple = ()
 
 
 @dataclass
@@ -70,6 +79,7 @@ class SearchHit:
     title: SafeString  # the thread title, matched words marked
     snippet: SafeString
     rank: float
+    in_thread: int = 1  # grouped per thread: how many of its posts matched
 
 
 @dataclass
@@ -82,11 +92,23 @@ class SearchResults:
     notice: str = ""  # why there is nothing to show, in words for the member
 
 
-class _TsFilter(Func):
-    """ts_filter(vector, '{a}'): only the lexemes of the given weights."""
+class TitleVector(Func):
+    """A thread title's stemmed words, spelled as the title index has them
+    (forum/search/migrations/0001_title_index.py), so the planner uses it."""
 
-    function = "ts_filter"
+    template = f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
+
+
+def title_matches(query):
+    """The ids of threads not deleted whose titles match `query` (a
+    SearchQuery), through the title index; visibility is the caller's."""
+    return (
+        Thread.objects.filter(is_deleted=False)
+        .alias(title_vector=TitleVector(F("title")))
+        .filter(title_vector=query)
+        .values("pk")
+    )
 
 
 class _PlainText(Func):
@@ -137,13 +159,16 @@ def _has_lexemes(q: str) -> bool:
 
 
 def search_posts(user, params: SearchParams, page: int) -> SearchResults:
-    """One page of ranked results. Queries: the member named (if any), the capped
-    count and the page itself (the viewer's forums come from the permission
-    module's cached policy)."""
+    """One page of ranked results (grouped one per thread with `params.group`).
+    Queries: the member named (if any), the candidates with their ranks and the
+    page itself with its highlights (the viewer's forums come from the
+    permission module's cached policy)."""
     results = SearchResults(params=params)
     query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
     node_ids = descendant_ids(Node(pk=params.node_id)) if params.node_id else None
-    posts = Post.objects.listed_for(user, node_ids=node_ids).filter(search_vector=query)
+    posts = Post.objects.listed_for(user, node_ids=node_ids)
+    if not params.titles_only:
+        posts = posts.filter(search_vector=query)
     if params.thread_id:
         posts = posts.filter(thread_id=params.thread_id)
     if params.member:
@@ -173,15 +198,40 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         )
     vector = F("search_vector")
     if params.titles_only:
-        # Titles live at weight A on first posts only: match and rank on that part
-        # of the vector (the plain @@ above still narrows through the GIN index).
-        vector = _TsFilter(F("search_vector"), Value("{a}"))
-        posts = posts.filter(position=0).alias(title_vector=vector)
-        posts = posts.filter(title_vector=query)
+        # The threads whose titles match, from their own index (migration 0001:
+        # a few hundred rows for a common word, not a tenth of the board's
+        # posts), then each one's first post.
+        vector = TitleVector(F("thread__title"))
+        threads = title_matches(query)
+        narrowed = (
+            params.member
+            or params.date_from
+            or params.date_to
+            or params.extra
+            or params.prefix_id
+            or params.tag
+        )
+        if not narrowed:
+            # Nothing else narrows: the newest matching threads are the
+            # candidates (their first posts), so only those are joined.
+            threads = threads.filter(
+                node_id__in=policy.visible_node_ids(user)
+                if node_ids is None
+                else set(node_ids) & set(policy.visible_node_ids(user))
+            ).order_by("-created_at", "-id")[: _max_results() + 1]
+        posts = posts.filter(position=0, thread_id__in=threads)
+    posts = filters.apply(posts, params, query)
 
-    capped = posts[: _max_results() + 1].count()
-    results.total = min(capped, _max_results())
-    results.capped = capped > _max_results()
+    candidates = _candidates(posts, vector, query)
+    results.capped = len(candidates) > _max_results()
+    if results.capped:
+        candidates.remove(min(candidates, key=lambda c: (c.created_at, c.pk)))
+    ranked = sorted(
+        candidates, key=lambda c: (-c.rank, -c.created_at.timestamp(), -c.pk)
+    )
+    if params.group:
+        ranked = _per_thread(ranked)
+    results.total = len(ranked)
     if not results.total:
         results.notice = (
             "No results: your search holds only very common words."
@@ -191,42 +241,80 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         return results
     results.nav = page_nav(page, -(-results.total // PER_PAGE))
     start = (results.nav.current - 1) * PER_PAGE
+    shown = ranked[start : start + PER_PAGE]
+    results.hits = _hits(shown, vector, query, params)
+    return results
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    pk: int
+    thread_id: int
+    created_at: datetime
+    rank: float
+    in_thread: int = 1  # grouped: how many of the thread's posts matched
+
+
+def _candidates(posts, vector, query) -> list[_Candidate]:
+    """The newest FORUM_SEARCH_MAX_RESULTS + 1 matches, each with its rank: one
+    statement. Newest first is a walk down (author, created_at) or created_at
+    for a common word, and a bitmap of the matches for a rare one (the planner
+    picks); only these rows are ranked (ranking reads each one's vector: all of
+    a common word's would be a tenth of a million-post board)."""
+    newest = posts.order_by("-created_at", "-id").values("pk")[: _max_results() + 1]
+    rows = (
+        Post.objects.filter(pk__in=newest)
+        .annotate(rank=SearchRank(vector, query))
+        .values_list("pk", "thread_id", "created_at", "rank")
+    )
+    return [_Candidate(*row) for row in rows]
+
+
+def _per_thread(ranked: list[_Candidate]) -> list[_Candidate]:
+    """One result per thread, its best-ranked post, with how many matched."""
+    best: dict[int, _Candidate] = {}
+    counts: dict[int, int] = {}
+    for candidate in ranked:
+        counts[candidate.thread_id] = counts.get(candidate.thread_id, 0) + 1
+        best.setdefault(candidate.thread_id, candidate)
+    return [
+        replace(candidate, in_thread=counts[candidate.thread_id])
+        for candidate in best.values()
+    ]
+
+
+def _hits(shown: list[_Candidate], vector, query, params) -> list[SearchHit]:
+    """The page's posts with their highlights: ts_headline runs for these
+    rows only."""
     headline_source = (
         _TextAsHtml(F("thread__title"))
         if params.titles_only
         else _PlainText(F("body_html"))
     )
-    if results.capped:
-        # A broad query (a common word) matches a large share of the board, and
-        # ranking every match means reading every match's vector. Rank only the
-        # newest FORUM_SEARCH_MAX_RESULTS matches (by id).
-        newest = posts.order_by("-id").values("pk")[: _max_results()]
-        posts = Post.objects.filter(pk__in=newest)
     rows = (
-        posts.annotate(
-            rank=SearchRank(vector, query),
-            headline=_Headline(
-                headline_source,
-                query,
-                Value(_HEADLINE_OPTIONS),
-            ),
+        Post.objects.filter(pk__in=[c.pk for c in shown])
+        .annotate(
+            headline=_Headline(headline_source, query, Value(_HEADLINE_OPTIONS)),
             title_headline=_Headline(
-                _TextAsHtml(F("thread__title")),
-                query,
-                Value(_TITLE_OPTIONS),
+                _TextAsHtml(F("thread__title")), query, Value(_TITLE_OPTIONS)
             ),
         )
         .select_related("thread", "thread__node")
         .defer("body", "search_vector", "body_html")
-        .order_by("-rank", "-created_at", "-id")[start : start + PER_PAGE]
     )
-    for post in rows:
-        results.hits.append(
+    by_id = {post.pk: post for post in rows}
+    hits = []
+    for candidate in shown:
+        post = by_id.get(candidate.pk)
+        if post is None:  # gone between the two statements
+            continue
+        hits.append(
             SearchHit(
                 post=post,
                 title=highlight(post.title_headline),
                 snippet=highlight(post.headline),
-                rank=post.rank,
+                rank=candidate.rank,
+                in_thread=candidate.in_thread,
             )
         )
-    return results
+    return hits

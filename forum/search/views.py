@@ -1,4 +1,6 @@
 """The search page: /search/?q=words&node=&thread=&member=&from=&to=&titles_only=1
+&group=thread (one result per thread), and the parameters of the filters other
+apps register (forum/search/filters.py).
 
 Results are what everyone who may see the same forums finds: guests get the page
 from the guest page cache, members the shared render of their role (forum/core/
@@ -6,7 +8,10 @@ perviewer.py), both made afresh by any new post ("index"). Every search that is
 not served from a cache counts against the searcher's budget.
 """
 
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from forum.core import ratelimit
 from forum.core.pagecache import guest_cached
@@ -14,7 +19,7 @@ from forum.core.pagination import parse_page
 from forum.core.replica import reads_may_lag
 from forum.policy import is_banned, is_moderator
 from forum.policy.viewer_parts import member_page
-from forum.search import selectors
+from forum.search import filters, selectors, similar
 from forum.search.forms import SearchForm
 
 
@@ -47,6 +52,8 @@ def _params(form) -> selectors.SearchParams:
         titles_only=bool(data.get("titles_only")),
         prefix_id=data.get("prefix"),
         tag=(data.get("tag") or "").strip(),
+        group=data.get("group") == "thread",
+        extra=filters.from_query(form.data) if form.is_bound else (),
     )
 
 
@@ -89,3 +96,14 @@ def _query_without_page(request) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+@login_required
+def similar_titles(request):
+    """The new-thread form's "already discussed", for a script: threads this
+    member may see with titles like ?title=, as HTML in JSON."""
+    threads = similar.similar_titles(request.user, request.GET.get("title", ""))
+    html = render_to_string(
+        "search/_similar_titles_list.html", {"threads": threads}, request
+    )
+    return JsonResponse({"html": html, "count": len(threads)})

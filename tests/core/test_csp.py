@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from forum.bookmarks import services as bookmarks
 from forum.core.markup.tags import YOUTUBE_EMBED_PREFIX
 from tests import factories
 from tests.test_settings import run_manage
@@ -133,8 +134,12 @@ def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, w
             reverse("notifications:preferences"),
             thread.get_absolute_url() + "watch",
             node.get_absolute_url() + "watch",
+            reverse("bookmarks:list"),
         ]
         pages += _conversation_pages(author)
+        bookmarks.add_bookmark(
+            user=author, post=thread.posts.get(position=1), note="n", labels=["x"]
+        )
     for path in pages:
         response = client.get(path)
         assert response["Content-Type"].startswith("text/html"), path

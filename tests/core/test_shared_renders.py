@@ -8,8 +8,8 @@ post (with a draft of a reply), a member who voted in the thread's poll, the
 author of posts on the page (who started the thread: they may close its poll), a
 member who ignores an author on the page, a member in another time zone, a
 member with unread alerts (one about a post on the thread page, which reading it
-reads) who watches the thread, a
-moderator of the forum, a banned member, and staff.
+reads) who watches the thread, a member who bookmarked posts on the page (with a
+note and labels), a moderator of the forum, a banned member, and staff.
 """
 
 import re
@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
+from forum.bookmarks import services as bookmarks
 from forum.conversations import services as conversations
 from forum.core import timefmt
 from forum.moderation.services import community
@@ -37,6 +38,7 @@ KINDS = [
     "ignoring",
     "elsewhere",
     "alerted",
+    "bookmarked",
     "moderator",
     "banned",
     "staff",
@@ -75,6 +77,7 @@ def board(db, frozen, forum_node, reaction_types, settings):
         ),
         "new_member": factories.MemberFactory(username="Newcomer", verified=False),
         "alerted": factories.MemberFactory(username="Hawkeye"),
+        "bookmarked": factories.MemberFactory(username="Keeper"),
         "moderator": make_moderator(
             factories.MemberFactory(username="Mod"), forum_node
         ),
@@ -123,6 +126,11 @@ def board(db, frozen, forum_node, reaction_types, settings):
         option_ids=[poll.options.get(text="Later").pk],
         enforce_limits=False,
     )
+    # Bookmarks: Keeper's own, with a note; the author sees how many (not who).
+    for post, note in ((posts[0], "Read again <later>"), (posts[2], "")):
+        bookmarks.add_bookmark(
+            user=people["bookmarked"], post=post, note=note, labels=["Talks"]
+        )
     save_draft(
         owner=people["reacted"], place=f"thread:{thread.pk}", body="Half a reply"
     )
@@ -278,6 +286,14 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert (
         "Watching" not in pages["elsewhere"][0] and ">Watch<" in pages["elsewhere"][0]
     )
+    # Keeper sees their bookmarks and note; the author how many bookmarked
+    # their post, and nobody else does.
+    assert "Read again &lt;later&gt;" in pages["bookmarked"][0]
+    assert pages["bookmarked"][0].count(">Bookmarked</summary>") == 2
+    assert "Read again" not in pages["author"][0]
+    assert "Bookmarked by 1 member" in pages["author"][0]
+    assert "Bookmarked by" not in pages["bookmarked"][0]
+    assert "Bookmarked by" not in pages["elsewhere"][0]
     # The voter sees their vote and the results; the others the form only.
     assert "(your vote)" in pages["voted"][0]
     assert "Half a reply" in pages["reacted"][0]  # their draft, in the reply box
@@ -286,7 +302,8 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert "Close the poll" in pages["author"][0]
     assert "Close the poll" not in pages["voted"][0]
     # Members whose page differs as a whole get their own; everyone else shares.
-    for kind in ("reacted", "voted", "author", "ignoring", "elsewhere", "alerted"):
+    kinds = ("reacted", "voted", "author", "ignoring", "elsewhere", "alerted")
+    for kind in (*kinds, "bookmarked"):
         assert served[kind] == "member-hit", (kind, served)
     for kind in ("moderator", "banned", "staff"):
         assert served[kind] == "", (kind, served)

@@ -14,8 +14,10 @@ from tests.querycount import queries_for
 # e-mail check and reaction types are cached; the member's slice also says
 # whether they have a draft of a reply (none: no query). Staff (8) get no shared
 # render: no slice, but deleted posts with who deleted them in the posts query,
-# and one query for their draft of a reply. Raise only with a reason.
-THREAD_PAGE_BUDGET = {"guest": 4, "member": 8, "staff": 8}
+# and one query for their draft of a reply. Each adds, on the first view of a
+# thread in an hour, its similar threads (forum.search: then cached for everyone).
+# Raise only with a reason.
+THREAD_PAGE_BUDGET = {"guest": 5, "member": 9, "staff": 9}
 
 
 @pytest.mark.parametrize("viewer", ["guest", "member", "staff"], indirect=True)

@@ -55,6 +55,14 @@ def discover_targets() -> list[tuple[str, str | None]]:
         ("member profile", member.get_absolute_url() if member else None),
         ("what's new", "/whats-new/"),
         ("search", "/search/?q=strategic"),
+        ("search: two words", "/search/?q=strategic+regional"),
+        ("search: phrase", "/search/?q=%22official+statements%22"),
+        ("search: titles only", "/search/?q=strategic&titles_only=1"),
+        (
+            "search: one member",
+            f"/search/?q=strategic&member={quote(member.username)}" if member else None,
+        ),
+        ("search: per thread", "/search/?q=strategic&group=thread"),
     ]
 
 
@@ -100,6 +108,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--password", default="demo")
         parser.add_argument(
+            "--only",
+            default="",
+            help="Measure only the targets whose names start with one of these "
+            'comma-separated words ("search"); the ceiling is always measured.',
+        )
+        parser.add_argument(
             "--caches-off",
             action="store_true",
             help="Serve every page rendered afresh: no guest page cache, no shared "
@@ -135,6 +149,13 @@ class Command(BaseCommand):
             connections["default"].settings_dict["NAME"] = name
 
         targets = discover_targets()
+        only = [word.strip() for word in options["only"].split(",") if word.strip()]
+        if only:
+            targets = [
+                (target, path)
+                for target, path in targets
+                if target == CEILING or any(target.startswith(w) for w in only)
+            ]
         member = benchmark_member(options["member"])
         if member is None:
             raise CommandError(

@@ -1,5 +1,6 @@
 """Thread-page helpers."""
 
+import re
 import threading
 from collections import OrderedDict
 
@@ -29,6 +30,7 @@ def _card_key(post, author_title: str, shared: bool) -> tuple:
             author.reaction_score,
             str(author.country),
             author.location,
+            author.is_staff,
         )
     # The card shows a date: a shared render keeps a slot for it, a page of the
     # viewer's own shows it in their time zone.
@@ -59,3 +61,22 @@ def author_card(context, post, author_title: str = ""):
         if len(_cards) > _CARD_LIMIT:
             _cards.popitem(last=False)
     return html
+
+
+_QUOTED = re.compile(r'\[quote="([^",\]]{1,50})', re.IGNORECASE)
+
+
+@register.filter
+def replying_to(post) -> str:
+    """The member a post first quotes, for its heading ("Post #4 by Desert
+    Hawk, replying to Ayesha R."); empty when it quotes nobody else."""
+    found = _QUOTED.search(post.body or "")
+    name = found.group(1).strip() if found else ""
+    return "" if name == post.author_name else name
+
+
+@register.filter
+def row_after(rows, index: int):
+    """The row after the `index`-th (forloop.counter): where "Skip to next post"
+    goes; None after the last."""
+    return rows[index] if 0 <= index < len(rows) else None

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -80,3 +81,19 @@ def row_after(rows, index: int):
     """The row after the `index`-th (forloop.counter): where "Skip to next post"
     goes; None after the last."""
     return rows[index] if 0 <= index < len(rows) else None
+
+
+# The default reaction set's pictures, shipped in static/reactions/ (drawn as
+# SVG: no emoji font needed). A type with an uploaded image uses it; any other
+# type shows its emoji.
+SHIPPED_ICONS = {"like", "love", "haha", "wow", "sad", "angry"}
+
+
+@register.simple_tag
+def reaction_icon_url(reaction_type) -> str:
+    if reaction_type is None:
+        return ""
+    if reaction_type.image:
+        return reaction_type.image.url
+    name = (reaction_type.name or "").strip().lower()
+    return static(f"reactions/{name}.svg") if name in SHIPPED_ICONS else ""

@@ -68,6 +68,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.environ.get("SITE_NAME", "Defence & Politics Forum")
+# The index page's meta description (search results show it under the name).
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION",
+    "Discussion of defence, security and politics: forums, news and analysis.",
+)
 SITE_ID = 1
 
 INSTALLED_APPS = [

@@ -6,8 +6,8 @@ from collections import OrderedDict
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 register = template.Library()

@@ -85,6 +85,9 @@ class User(AbstractUser):
     ignored_members = ArrayField(
         models.BigIntegerField(), default=list, blank=True, editable=False
     )
+    # Unread alerts (forum.notifications keeps it exact with F() updates and
+    # `recount`): the header shows it on every page without a query.
+    unread_alert_count = models.IntegerField(default=0, editable=False)
 
     objects = MemberManager()
 

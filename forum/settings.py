@@ -270,6 +270,11 @@ FORUM_RATE_LIMITS = {
     "mfa_failed_account": env_rate("RATE_LIMIT_MFA_FAILED_ACCOUNT", (20, 3600)),
     # Appeals against moderator actions (forum.moderation), per member.
     "appeal": env_rate("RATE_LIMIT_APPEAL", (5, 3600)),
+    # The composer (forum/posts): uploads, draft saves, previews, poll votes.
+    "upload": env_rate("RATE_LIMIT_UPLOAD", (30, 600)),
+    "draft": env_rate("RATE_LIMIT_DRAFT", (120, 600)),
+    "preview": env_rate("RATE_LIMIT_PREVIEW", (60, 600)),
+    "vote": env_rate("RATE_LIMIT_VOTE", (30, 60)),
     # Content Security Policy reports that get logged (forum/core/csp.py).
     "csp_report": env_rate("RATE_LIMIT_CSP_REPORT", (20, 600)),
 }
@@ -492,6 +497,30 @@ FORUM_APPROVAL_MAX_LINKS = 2  # None switches the link rule off
 FORUM_WARNING_BAN_POINTS = 10
 FORUM_WARNING_BAN_DAYS = 7
 FORUM_IP_RETENTION_DAYS = env_int("FORUM_IP_RETENTION_DAYS", 90)
+# Alerts (forum/notifications): how long a post's alert mails wait (whoever reads
+# the post meanwhile gets none), the members one post may mention (a new
+# member's), how long the live "new replies" answer is kept.
+FORUM_ALERT_MAIL_DELAY_SECONDS = env_int("FORUM_ALERT_MAIL_DELAY_SECONDS", 300)
+FORUM_MAX_MENTIONS = 10
+FORUM_MAX_MENTIONS_NEW_MEMBER = 3
+FORUM_LIVE_REPLIES_SECONDS = env_int("FORUM_LIVE_REPLIES_SECONDS", 5)
+# Attachments (forum/posts/uploads/rules.py): what each role may attach ("image":
+# every picture format), how much in all, one file's size, files per post.
+_MB = 1024 * 1024
+FORUM_ATTACHMENT_TYPES = {
+    "new_member": ["image"],
+    "member": ["image", "pdf", "txt", "zip"],
+    "moderator": ["image", "pdf", "txt", "zip"],
+}
+FORUM_ATTACHMENT_QUOTA_BYTES = {
+    "new_member": env_int("ATTACHMENT_QUOTA_NEW_MEMBER_MB", 20) * _MB,
+    "member": env_int("ATTACHMENT_QUOTA_MEMBER_MB", 100) * _MB,
+    "moderator": env_int("ATTACHMENT_QUOTA_MODERATOR_MB", 500) * _MB,
+}
+FORUM_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 8) * _MB
+FORUM_ATTACHMENTS_PER_POST = 10
+# Drafts (forum/posts/drafts): kept this long after their last save.
+FORUM_DRAFT_DAYS = env_int("FORUM_DRAFT_DAYS", 30)
 # The development pages (the benchmark's ceiling view): on in development and tests,
 # off in production unless asked for (the benchmark asks, for its own server).
 FORUM_DEVTOOLS = env_bool("FORUM_DEVTOOLS", DEBUG or TESTING)

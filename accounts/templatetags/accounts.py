@@ -27,7 +27,7 @@ _SYSTEMS = [
 
 @register.filter
 def browser_name(user_agent: str) -> str:
-    """"Chrome on Linux" from a User-Agent header; "An unknown browser"."""
+    """ "Chrome on Linux" from a User-Agent header; "An unknown browser"."""
     agent = user_agent or ""
     browser = next((name for key, name in _BROWSERS if key in agent), "")
     system = next((name for key, name in _SYSTEMS if re.search(key, agent)), "")

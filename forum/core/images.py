@@ -10,8 +10,16 @@ behind, and other members' browsers only ever see files we encoded ourselves.
 import io
 import struct
 import warnings
+from dataclasses import dataclass, field
 
 from PIL import Image, ImageMath, ImageOps, UnidentifiedImageError
+
+try:  # HEIC photos from phones, when the wheel installs on this machine
+    import pillow_heif
+except ImportError:  # pragma: no cover - depends on the platform
+    pillow_heif = None
+else:
+    pillow_heif.register_heif_opener()
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
@@ -21,16 +29,33 @@ ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 AVATAR_WEBP_QUALITY = 85
 NEWS_JPEG_QUALITY = 82
 
-# Pillow's own list of plugins to try. Restricting it means the parsers for
-# rarer formats (TIFF, PSD, ICO, ...) never run on untrusted bytes at all.
-_PILLOW_FORMATS = tuple(sorted(ALLOWED_FORMATS))
+# Pillow is only ever handed the list of formats we accept (open_checked's
+# `formats`): the parsers for rarer ones (TIFF, PSD, ICO, ...) never run on
+# untrusted bytes at all.
+# Pictures in posts also take HEIC (decoded by pillow-heif, re-encoded as WebP).
+ATTACHMENT_FORMATS = ALLOWED_FORMATS | ({"HEIF"} if pillow_heif else set())
+ATTACHMENT_WIDTHS = (320, 640, 1280)
+ATTACHMENT_MAX_SIDE = 2560
+ATTACHMENT_WEBP_QUALITY = 82
 
 # A multi-picture JPEG (some phones and 3D cameras) is still an ordinary JPEG
 # to a browser; Pillow merely reports it under its own name.
 _FORMAT_ALIASES = {"MPO": "JPEG"}
 
-_DISPLAY_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP"}
-_USUAL_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_DISPLAY_NAMES = {
+    "JPEG": "JPEG",
+    "PNG": "PNG",
+    "GIF": "GIF",
+    "WEBP": "WebP",
+    "HEIF": "HEIC",
+}
+_USUAL_EXTENSIONS = {
+    "JPEG": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "WEBP": "webp",
+    "HEIF": "heic",
+}
 
 # Only extensions that name an image format take part in the name check; a
 # file called "avatar" or "scan.dat" says nothing we could contradict.
@@ -49,7 +74,7 @@ _EXTENSION_FORMATS = {
     "svgz": "SVG",
     "ico": "ICO",
     "psd": "PSD",
-    "heic": "HEIC",
+    "heic": "HEIF",
     "heif": "HEIF",
     "avif": "AVIF",
     "jxl": "JPEG XL",
@@ -82,6 +107,7 @@ def open_checked(
     filename: str = "",
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_pixels: int = MAX_PIXELS,
+    formats: frozenset[str] = ALLOWED_FORMATS,
 ) -> Image.Image:
     """Validate an uploaded image and return its pixels as a clean image.
 
@@ -105,9 +131,9 @@ def open_checked(
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data), formats=_PILLOW_FORMATS) as img:
+            with Image.open(io.BytesIO(data), formats=sorted(formats)) as img:
                 image_format = _FORMAT_ALIASES.get(img.format, img.format)
-                if image_format not in ALLOWED_FORMATS:
+                if image_format not in formats:
                     raise ImageRejected(_UPLOAD_HINT)
                 _check_filename(image_format, filename)
                 # Image.open only parsed the header, so this refuses a
@@ -180,6 +206,94 @@ def process_news_image(
         img, "JPEG", quality=NEWS_JPEG_QUALITY, progressive=True, optimize=True
     )
     return jpeg, img.width, img.height
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture for a post, re-encoded: the full image and smaller copies."""
+
+    data: bytes
+    width: int
+    height: int
+    # {width: (webp bytes, height)} for each of ATTACHMENT_WIDTHS narrower
+    # than the picture itself.
+    thumbnails: dict[int, tuple[bytes, int]] = field(default_factory=dict)
+    content_type: str = "image/webp"
+    extension: str = "webp"
+
+
+def process_attachment_image(
+    data: bytes,
+    *,
+    filename: str = "",
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    widths: tuple[int, ...] = ATTACHMENT_WIDTHS,
+) -> Picture:
+    """Turn an uploaded picture into WebP files for a post: the picture (no
+    side over ATTACHMENT_MAX_SIDE) and a copy at each of `widths` it is wider
+    than, for srcset. Everything open_checked refuses is refused, and so is a
+    file that carries another one inside it (a ZIP archive appended to a JPEG,
+    HTML or script in a GIF): re-encoding would drop the extra bytes, but such
+    a file is made to fool someone, and the member is told so.
+
+    Raises ImageRejected when the upload is refused.
+    """
+    _check_byte_size(data, max_bytes)
+    _check_hidden_payload(data)
+    img = open_checked(
+        data,
+        filename=filename,
+        max_bytes=max_bytes,
+        max_pixels=max_pixels,
+        formats=ATTACHMENT_FORMATS,
+    )
+    if max(img.size) > ATTACHMENT_MAX_SIDE:
+        img = _fit(img, ATTACHMENT_MAX_SIDE)
+    thumbnails = {}
+    for width in sorted(widths):
+        if width < img.width:
+            height = max(1, round(img.height * width / img.width))
+            small = img.resize(
+                (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+            )
+            encoded = _encode(small, "WEBP", quality=ATTACHMENT_WEBP_QUALITY)
+            thumbnails[width] = (encoded, height)
+    full = _encode(img, "WEBP", quality=ATTACHMENT_WEBP_QUALITY)
+    return Picture(full, img.width, img.height, thumbnails)
+
+
+def _fit(img: Image.Image, side: int) -> Image.Image:
+    scale = side / max(img.size)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+# Markers of a second file riding in an image: markup a browser would run if
+# the bytes were ever served as HTML, and a ZIP archive's directory at the end
+# (where unzip looks for it, whatever comes before).
+_HIDDEN_MARKUP = (b"<script", b"<html", b"<?php", b"<svg", b"<iframe", b"<!doctype")
+_HIDDEN_ZIP = b"PK\x05\x06"
+_ZIP_TAIL = 22 + 65535  # the end record and the longest comment it may have
+
+
+def _check_hidden_payload(data: bytes) -> None:
+    lowered = data.lower()
+    if any(marker in lowered for marker in _HIDDEN_MARKUP):
+        raise ImageRejected(
+            "This image also holds web page code (HTML or script), so it cannot "
+            "be attached. Open it in an image editor, save it again as a JPEG or "
+            "PNG, and upload that."
+        )
+    end = data.rfind(_HIDDEN_ZIP, max(0, len(data) - _ZIP_TAIL))
+    if end != -1 and len(data) >= end + 22:
+        comment = int.from_bytes(data[end + 20 : end + 22], "little")
+        if end + 22 + comment == len(data):
+            raise ImageRejected(
+                "This image has a ZIP archive hidden at its end, so it cannot be "
+                "attached. Attach the archive as a file of its own, or save the "
+                "picture again from an image editor."
+            )
 
 
 def _check_byte_size(data: bytes, max_bytes: int) -> None:
@@ -296,6 +410,14 @@ def _sniff_other_format(data: bytes) -> str | None:
     if text_start.startswith(b"<") and b"<svg" in text_start:
         return "SVG"
     return None
+
+
+def svg_refusal() -> str:
+    """What a member who uploads an SVG picture is told."""
+    return (
+        "SVG pictures can carry scripts, so they cannot be attached. Please "
+        "export it as a PNG and upload that."
+    )
 
 
 def _describe_bytes(count: int) -> str:

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from forum.posts import extensions
 
 
-def _collapse_ignored(request):
+def _collapse_ignored(request, facts=None):
     user = request.user
     ignored = set(user.ignored_members or ()) if user.is_authenticated else set()
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Func, Value
 
 from accounts.services import _delete_files, avatar_file_names, member_changed
+from forum.notifications import services as notifications
 from forum.policy import can_ignore
 from forum.posts import reactions
 from forum.posts.models import Post
@@ -29,6 +30,7 @@ def rename_content(member, name: str) -> None:
     Thread.objects.filter(last_poster=member).update(last_poster_name=name)
     Node.objects.filter(last_poster=member).update(last_poster_name=name)
     reactions.on_member_renamed(member_id=member.pk, name=name)
+    notifications.on_member_renamed(member_id=member.pk, name=name)
 
 
 @transaction.atomic
@@ -72,6 +74,7 @@ def delete_account(*, member) -> None:
     locked.user_permissions.clear()
     EmailAddress.objects.filter(user=locked).delete()
     rename_content(locked, name)
+    notifications.forget_member(member_id=locked.pk)
     member_changed(locked.pk)
     transaction.on_commit(lambda: _delete_files(old_files))
 

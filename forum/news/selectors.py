@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from forum.core.markup import render_bbcode
 from forum.core.pagination import PageNav, page_nav
-from forum.news.embeds import PostNews, embedded_refs
+from forum.news.embeds import PostNews, embedded_refs, swap_cards
 from forum.news.models import MAX_ARTICLES_PER_POST, NewsQuote, PostArticle, Publication
 from forum.policy import can_edit_news_quote, can_retry_news_fetch, can_view_thread
 from forum.threads.models import Thread
@@ -85,6 +85,23 @@ def news_for_posts(user, posts) -> dict[int, PostNews]:
                     "Write the article card by hand</a>"
                 )
     return news
+
+
+def preview_cards(user, body_html: str) -> str:
+    """A text not yet posted, with the cards it will show: those of articles
+    the forum already has (a new link is fetched once the post is made)."""
+    quotes = [q for q in _quotes_in(body_html) if q.is_shown]
+    if not quotes:
+        return body_html
+    news = PostNews()
+    for quote in quotes:
+        card = render_card(quote)
+        news.by_id[quote.pk] = card
+        news.by_url[quote.url] = card
+    aliases = PostArticle.objects.filter(quote__in=quotes).exclude(url="")
+    for url, quote_id in aliases.values_list("url", "quote_id"):
+        news.by_url.setdefault(url, news.by_id[quote_id])
+    return swap_cards(body_html, news)
 
 
 def attach_news(user, rows) -> None:

@@ -291,6 +291,31 @@ def react_refusal(user, post) -> str:
 # --- end reactions ---
 
 
+# --- polls (forum/posts/polls) ---
+def can_vote(user, thread, poll, *, now=None) -> bool:
+    """Members who may see the thread vote while the poll is open (not in a
+    deleted or locked thread, unless they moderate it)."""
+    if not may_write(user) or not can_view_thread(user, thread):
+        return False
+    if poll.is_closed(now) or thread.is_deleted:
+        return False
+    if thread.is_locked and not can_moderate(user, thread.node):
+        return False
+    return _member_rights(user, thread.node).reply or can_moderate(user, thread.node)
+
+
+def can_manage_poll(user, thread) -> bool:
+    """Add a poll to a thread, or close it: its starter or a moderator."""
+    if not may_write(user) or not can_view_thread(user, thread):
+        return False
+    if can_moderate(user, thread.node):
+        return True
+    return thread.starter_id == user.pk and not thread.is_locked
+
+
+# --- end polls ---
+
+
 def can_edit_post(user, post) -> bool:
     if not user.is_authenticated:
         return False

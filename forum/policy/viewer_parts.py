@@ -1,10 +1,11 @@
 """The parts of every page that differ per viewer (forum/core/perviewer.py): the
-account menu, the flash messages and the theme; and `member_page`, the way a list
-page (the index, a forum, What's new, a profile) is served from a shared render
-with those parts and its own."""
+account menu, the member's unread alerts count beside it, the flash messages and
+the theme; and `member_page`, the way a list page (the index, a forum, What's
+new, a profile) is served from a shared render with those parts and its own."""
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
 from django.contrib.messages import get_messages
 from django.shortcuts import render
@@ -40,6 +41,32 @@ def _nav(request) -> str:
     return html
 
 
+@lru_cache(maxsize=128)
+def _alerts_link(unread: int) -> str:
+    context = {"user": _Counted(unread)}
+    return render_to_string("partials/_alerts_count.html", context)
+
+
+class _Counted:
+    """What the alerts link reads of a member: the same for every member with
+    this many unread alerts (a count on the member row, no query)."""
+
+    is_authenticated = True
+
+    def __init__(self, unread: int):
+        self.unread_alert_count = unread
+
+
+def _alerts(request) -> str:
+    """The header's alerts link with the member's unread count; nothing for a
+    guest. (The unread conversations' count, when there is one, is a part
+    beside it, filled the same way.)"""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return _alerts_link(getattr(user, "unread_alert_count", 0))
+
+
 def _messages(request) -> str:
     storage = get_messages(request)
     if not storage:
@@ -50,6 +77,7 @@ def _messages(request) -> str:
 def forget_local() -> None:
     with _lock:
         _navs.clear()
+    _alerts_link.cache_clear()
 
 
 def chrome(request) -> dict:
@@ -59,6 +87,7 @@ def chrome(request) -> dict:
         # The menu's log-out form keeps the CSRF token's marker: filling puts
         # the page's one token in.
         "nav": lambda arg, inner: _nav(request),
+        "alerts": lambda arg, inner: _alerts(request),
         "messages": lambda arg, inner: _messages(request),
         "theme": lambda arg, inner: getattr(request.user, "theme", "auto"),
     }

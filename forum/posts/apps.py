@@ -14,7 +14,21 @@ class PostsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from forum.core.media import register_access_rule
+        from forum.posts import extensions
         from forum.posts.models import ReactionType
+        from forum.posts.uploads.markup import register_attach_tag
+        from forum.posts.uploads.selectors import attachments_for_posts, swap_inline
 
+        # [ATTACH=id], and a page's attachments in one query per page.
+        register_attach_tag()
+        extensions.register_body_addon(
+            extensions.BodyAddon(
+                name="attachments", collect=attachments_for_posts, apply=swap_inline
+            )
+        )
+        # Attachments are served by their own view, which asks whether the viewer
+        # may see the post; the storage's own address (/media/) never serves them.
+        register_access_rule("attachments/", lambda request, name: False)
         post_save.connect(_reaction_type_changed, sender=ReactionType)
         post_delete.connect(_reaction_type_changed, sender=ReactionType)

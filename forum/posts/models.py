@@ -110,6 +110,14 @@ class Post(models.Model):
     reaction_total = models.IntegerField(default=0, editable=False)
     recent_reactors = models.JSONField(default=list, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the apps above posts keep on a post to show it without a query of
+    # their own, by app ({"quotes": {...}} from notifications: who quotes it).
+    addon_data = models.JSONField(default=dict, blank=True, editable=False)
+    # How many attachments it carries (forum.posts.uploads): a page of posts
+    # without any asks for none.
+    attachment_count = models.PositiveSmallIntegerField(
+        default=0, db_default=0, editable=False
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -195,3 +203,21 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.reaction_type} post {self.post_id}"
+
+
+# Models of the posts app kept in their own modules.
+from forum.posts.uploads.models import Attachment  # noqa: E402
+
+__all__ = [
+    "Attachment",
+    "Draft",
+    "Poll",
+    "PollOption",
+    "PollVote",
+    "Post",
+    "PostEdit",
+    "Reaction",
+    "ReactionType",
+]
+from forum.posts.drafts.models import Draft  # noqa: E402
+from forum.posts.polls.models import Poll, PollOption, PollVote  # noqa: E402

@@ -10,8 +10,15 @@ them alone. The parts of this page, declared here and nowhere else:
 - "post": the controls and reactions line under each post (Edit, Delete, Report,
   React, "You and 3 others"): the representative's when this viewer's inputs are
   the same (forum.posts.selectors.control_inputs), else drawn for the viewer;
-- whatever the apps above posts add (forum.posts.extensions viewer parts: a post
-  by a member the viewer ignores, collapsed);
+- "poll": the thread's poll (their votes, whether they may vote, whether the
+  results show): the representative's when those are the same, else drawn;
+- "composer": the reply box's tools and text (what they may attach, their
+  draft restored): always drawn for the viewer;
+- "author" (the region of each post) and "thread-tools" (the thread's own
+  links under its title): as everyone sees them unless an app above posts
+  says otherwise (forum.posts.extensions viewer parts: a post by a member the
+  viewer ignores, collapsed; Watch or Unwatch), with the viewer facts read
+  along with the viewer's posts;
 - times, the CSRF token: filled by forum/core/perviewer.py itself.
 """
 
@@ -25,13 +32,18 @@ from forum.core.pagination import parse_page
 from forum.core.perviewer import (
     Representative,
     SharedPage,
+    UndeclaredPart,
+    is_representative,
     shared_context,
     value_marker,
 )
-from forum.policy import can_reply
+from forum.policy import can_reply, can_upload
 from forum.policy.viewer_parts import chrome, role
-from forum.posts import extensions, selectors
+from forum.posts import composer, extensions, places, selectors
 from forum.posts.forms import ReplyForm
+from forum.posts.polls.selectors import poll_for, render_poll, view_for
+from forum.posts.uploads import rules
+from forum.posts.uploads.services import pending
 from forum.threads.models import Thread
 from forum.threads.selectors import authorize_thread
 from forum.threads.services import mark_thread_read
@@ -69,7 +81,63 @@ def _thread_row(request, pk: int):
 
 def _context(request, data, thread, parts) -> dict:
     form = ReplyForm() if data.can_reply else None
+    if data.can_reply:
+        data.composer, data.composer_form = _composer(request, thread)
     return {"page": data, "thread": thread, "form": form, "PER_VIEWER_PARTS": parts}
+
+
+class _Nobody:
+    """The composer of nobody in particular: it cannot be drawn (what it offers
+    depends on the member), so a shared render holds a slot for it."""
+
+    def __getattr__(self, name):
+        raise UndeclaredPart(f"the composer's {name!r} was asked outside a part")
+
+
+def _composer(request, thread, has_draft: bool = True):
+    """The reply box's composer for this viewer, with their draft (no query
+    when the page already knows they have none)."""
+    if is_representative(request.user):
+        return _Nobody(), ReplyForm()
+    box = composer.Composer(
+        place=places.for_thread(thread),
+        may_upload=can_upload(request.user, thread.node),
+        allowed=rules.describe_allowed(request.user),
+    )
+    body = composer.restore_draft(request, box) if has_draft else None
+    if box.draft is not None and box.may_upload:
+        box.attachments = pending(request.user, box.place)
+    return box, ReplyForm(initial={"body": body or ""})
+
+
+def _composer_part(request, thread, posts):
+    # The member's slice of the page says whether they have a draft.
+    has_draft = not posts or any(getattr(p, "draft_id", 1) for p in posts[:1])
+
+    def fill(arg: str, inner: str | None) -> str:
+        box, form = _composer(request, thread, has_draft)
+        context = {"composer": box, "form": form}
+        return render_to_string("posts/_composer.html", context, request)
+
+    return fill
+
+
+def _poll_part(request, thread):
+    """The poll as this viewer sees it: the representative's when their votes,
+    rights and view of the results are the same, else drawn for them."""
+    user = request.user
+
+    def fill(arg: str, inner: str | None) -> str | None:
+        poll = poll_for(thread)
+        if poll is None or str(poll.pk) != arg:
+            return None
+        view = view_for(user, poll)
+        shared = view_for(Representative(role(user)), poll, frozenset())
+        if inner is not None and view.inputs() == shared.inputs():
+            return inner
+        return render_poll(view, request, csrf_token=value_marker("csrf"))
+
+    return fill
 
 
 def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
@@ -91,11 +159,19 @@ def _parts(request, thread, page: int, posts: list, loaded=None) -> dict:
             drawn = _draw_controls(request, thread, posts, representative, loaded)
         return drawn.get(post.pk)
 
-    # "author": the region of each post, as everyone sees it unless an app above
+    # "author", "thread-tools": regions everyone sees alike unless an app above
     # posts says otherwise for this viewer.
-    parts = chrome(request) | {"post": controls, "author": lambda arg, inner: inner}
+    same = lambda arg, inner: inner  # noqa: E731
+    parts = chrome(request) | {
+        "post": controls,
+        "author": same,
+        "thread-tools": same,
+        "poll": _poll_part(request, thread),
+        "composer": _composer_part(request, thread, posts),
+    }
+    facts = selectors.viewer_facts_for(user, thread, posts)
     for name, make in extensions.viewer_parts("thread").items():
-        parts[name] = make(request)
+        parts[name] = make(request, facts)
     return parts
 
 
@@ -131,10 +207,10 @@ def _draw_controls(request, thread, posts, representative, loaded) -> dict[int, 
 def _own_page(request, thread, page: int, *, mark_read: bool = True):
     """The page rendered for this viewer alone."""
     data = selectors.thread_page(request.user, thread, page)
-    if data.rows and mark_read:
-        mark_thread_read(
-            user=request.user, thread=thread, position=data.rows[-1].post.position
-        )
+    if data.rows and mark_read and request.user.is_authenticated:
+        last = data.rows[-1].post.position
+        mark_thread_read(user=request.user, thread=thread, position=last)
+        extensions.run_view_hooks(user=request.user, thread=thread, position=last)
     parts = _parts(request, thread, page, [row.post for row in data.rows])
     return render(request, TEMPLATE, _context(request, data, thread, parts))
 
@@ -150,6 +226,7 @@ def _member_page(request, thread, page: int):
         mark_thread_read(
             user=user, thread=thread, position=last.position, last_read=last.last_read
         )
+        extensions.run_view_hooks(user=user, thread=thread, position=last.position)
 
     loaded: dict = {}  # the posts, when this request renders the shared page
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from forum.core import pagecache, ratelimit
 from forum.policy import can_react, react_refusal
+from forum.posts import extensions
 from forum.posts.models import Post, Reaction, ReactionType
 
 User = get_user_model()
@@ -219,6 +220,11 @@ def _react(user, post_id: int, thread_id: int, reaction_type, now) -> ReactionRe
             else:
                 Reaction.objects.create(
                     post=locked, user=user, reaction_type=reaction_type, created_at=now
+                )
+                # A new reaction (not a change of mind): the apps above may
+                # tell the author.
+                extensions.run_reaction_hooks(
+                    post=locked, by=user, reaction_type=reaction_type
                 )
             current = reaction_type
 

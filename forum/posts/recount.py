@@ -7,6 +7,8 @@ million posts.
 
 from django.db import connection, transaction
 
+from forum.posts import extensions
+
 # What each counter must equal, as SQL over the rows.
 THREAD_SQL = """
 UPDATE threads_thread t SET
@@ -121,18 +123,21 @@ SNAPSHOT_QUERIES = {
 
 
 def recount_all(progress=None) -> None:
-    """Rebuild every counter in one transaction."""
+    """Rebuild every counter in one transaction: the forum's, then those the
+    apps above posts registered (forum.posts.extensions counters)."""
+    steps = STEPS + [(c.name, c.recount_sql) for c in extensions.counters()]
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, sql in STEPS:
+        for name, sql in steps:
             if progress:
                 progress(name)
             cursor.execute(sql)
 
 
 def counter_snapshot() -> dict[str, list[tuple]]:
+    queries = SNAPSHOT_QUERIES | {c.name: c.snapshot_sql for c in extensions.counters()}
     with connection.cursor() as cursor:
         snapshot = {}
-        for name, sql in SNAPSHOT_QUERIES.items():
+        for name, sql in queries.items():
             cursor.execute(sql)
             snapshot[name] = cursor.fetchall()
         return snapshot

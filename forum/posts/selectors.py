@@ -1,12 +1,14 @@
 """Whole-page reads for thread pages, and the fetch-and-authorize lookup of a post."""
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
@@ -15,6 +17,7 @@ from forum.core.pagination import PageNav, page_nav
 from forum.policy import (
     can_delete_post,
     can_edit_post,
+    can_manage_poll,
     can_moderate,
     can_react,
     can_reply,
@@ -25,8 +28,11 @@ from forum.policy import (
     reply_refusal,
 )
 from forum.posts import extensions
+from forum.posts.drafts.services import drafts_since
 from forum.posts.models import Post, Reaction
+from forum.posts.polls.selectors import poll_for, view_for
 from forum.posts.reaction_selectors import attach_reactions
+from forum.posts.uploads.selectors import gallery_html
 from forum.threads.models import Node, Thread
 from forum.threads.selectors import node_breadcrumb
 
@@ -38,6 +44,7 @@ class PostRow:
     can_delete: bool
     author_title: str = ""
     can_report: bool = False
+    can_add_poll: bool = False
     # reactions: filled by forum.posts.reaction_selectors.attach_reactions
     reactions: object = None  # ReactionSummary
     can_react: bool = False
@@ -54,6 +61,11 @@ class PostRow:
         # Only the renderer's sanitized output and the add-ons' own escaped
         # templates are in it.
         return mark_safe(html)  # noqa: S308
+
+    @property
+    def gallery(self) -> str:
+        """The post's attachments not placed in its body, under it."""
+        return gallery_html(self.addons.get("attachments"))
 
     @property
     def per_viewer(self) -> bool:
@@ -73,6 +85,9 @@ class ThreadPage:
     can_reply: bool
     reply_refusal: str
     is_moderator: bool
+    poll: object = None  # forum.posts.polls.selectors.PollView
+    composer: object = None  # the reply box's (forum.posts.pages)
+    composer_form: object = None
 
 
 def thread_posts(user, thread: Thread, page: int):
@@ -90,6 +105,10 @@ def thread_posts(user, thread: Thread, page: int):
     if user.is_authenticated:  # for reaction_summaries: no query of its own
         mine = Reaction.objects.filter(user_id=user.pk, post=OuterRef("pk"))
         qs = qs.annotate(my_reaction_id=Subquery(mine.values("reaction_type_id")[:1]))
+    facts = extensions.viewer_facts() if user.is_authenticated and user.pk else []
+    for i, fact in enumerate(facts):  # one value for the page (an InitPlan)
+        sql, params = _positional(fact.sql, user.pk, thread.pk)
+        qs = qs.annotate(**{f"_fact_{i}": RawSQL(sql, params)})
     # The LIMIT is implied by the range, but saying it steers the planner to the
     # index and a nested loop: on a 50,000-post thread its row estimate for the range
     # alone is in the thousands and it picks a hash join over every member (20 ms
@@ -98,7 +117,36 @@ def thread_posts(user, thread: Thread, page: int):
     posts = list(qs.order_by("position")[:per_page])
     for post in posts:
         post.thread = thread  # every permission check needs it; no re-query
+        post.viewer_facts = {
+            fact.name: getattr(post, f"_fact_{i}") for i, fact in enumerate(facts)
+        }
     return posts
+
+
+_PARAM = re.compile(r"%\((user|thread)\)s")
+
+
+def _positional(sql: str, user_id: int, thread_id: int) -> tuple[str, list]:
+    """A viewer fact's SQL with %s placeholders, for the ORM's RawSQL."""
+    names = _PARAM.findall(sql)
+    values = {"user": user_id, "thread": thread_id}
+    return _PARAM.sub("%s", sql), [values[name] for name in names]
+
+
+def viewer_facts_for(user, thread: Thread, posts: list) -> dict:
+    """The viewer facts (forum.posts.extensions) for this member and thread: read
+    with the posts of the page, or, on a page that shows none, in one query of
+    their own (none for a guest or when no app registered a fact)."""
+    if posts:
+        return getattr(posts[0], "viewer_facts", {})
+    facts = extensions.viewer_facts()
+    if not facts or not user.is_authenticated or not user.pk:
+        return {}
+    columns = ", ".join(f"({fact.sql})" for fact in facts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", {"user": user.pk, "thread": thread.pk})
+        values = cursor.fetchone()
+    return {fact.name: value for fact, value in zip(facts, values, strict=True)}
 
 
 # A member's slice of a page, for filling the holes of a shared render: the facts
@@ -112,7 +160,11 @@ SELECT p.id, p.position, p.author_id, p.created_at, p.is_deleted, p.is_approved,
        (SELECT r.reaction_type_id FROM posts_reaction r
          WHERE r.post_id = p.id AND r.user_id = %(user)s) AS my_reaction_id,
        (SELECT m.last_read_position FROM threads_threadread m
-         WHERE m.user_id = %(user)s AND m.thread_id = p.thread_id) AS last_read
+         WHERE m.user_id = %(user)s AND m.thread_id = p.thread_id) AS last_read,
+       (SELECT d.id FROM posts_draft d
+         WHERE d.owner_id = %(user)s AND d.place = %(place)s
+           AND d.updated_at >= %(drafts_since)s) AS draft_id
+       /*facts*/
 FROM posts_post p
 WHERE p.thread_id = %(thread)s AND p.position >= %(start)s AND p.position < %(end)s
   AND NOT p.is_deleted AND (p.is_approved OR p.author_id = %(user)s)
@@ -134,7 +186,9 @@ class ViewerPost:
     is_approved: bool
     my_reaction_id: int | None  # the member's reaction type on it, if any
     last_read: int | None  # the member's read marker for the thread
+    draft_id: int | None  # the member's draft of a reply to it, if any
     thread: Thread
+    viewer_facts: dict  # forum.posts.extensions viewer facts, for the page
 
 
 def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
@@ -146,10 +200,27 @@ def _viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
         "start": start,
         "end": start + per_page,
         "limit": per_page,
+        "place": f"thread:{thread.pk}",
+        "drafts_since": drafts_since(),
     }
+    facts = extensions.viewer_facts()
+    columns = "".join(f", ({fact.sql}) AS fact_{i}" for i, fact in enumerate(facts))
+    sql = _VIEWER_POSTS_SQL.replace("/*facts*/", columns)
     with connection.cursor() as cursor:
-        cursor.execute(_VIEWER_POSTS_SQL, params)
-        return [ViewerPost(*values, thread=thread) for values in cursor.fetchall()]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(rows[0]) - len(facts) if rows else 0
+    return [
+        ViewerPost(
+            *values[:width],
+            thread=thread,
+            viewer_facts={
+                fact.name: value
+                for fact, value in zip(facts, values[width:], strict=True)
+            },
+        )
+        for values in rows
+    ]
 
 
 def control_inputs(user, post, my_reaction_id=None) -> tuple:
@@ -163,7 +234,14 @@ def control_inputs(user, post, my_reaction_id=None) -> tuple:
         can_report(user, post),
         can_react(user, post),
         my_reaction_id,
+        _may_add_poll(user, post),
     )
+
+
+def _may_add_poll(user, post) -> bool:
+    """ "Add a poll" under a thread's first post, for its starter or a moderator."""
+    thread = post.thread
+    return post.position == 0 and not thread.has_poll and can_manage_poll(user, thread)
 
 
 def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[PostRow]:
@@ -173,6 +251,7 @@ def _rows(user, thread: Thread, posts: list[Post], *, can_reply: bool) -> list[P
             can_edit=can_edit_post(user, post),
             can_delete=can_delete_post(user, post),
             can_report=can_report(user, post),
+            can_add_poll=_may_add_poll(user, post),
         )
         for post in posts
     ]
@@ -205,7 +284,13 @@ def thread_page(user, thread: Thread, page: int) -> ThreadPage:
         can_reply=allowed,
         reply_refusal="" if allowed else reply_refusal(user, thread),
         is_moderator=can_moderate(user, thread.node),
+        poll=_poll_view(user, thread),
     )
+
+
+def _poll_view(user, thread: Thread):
+    poll = poll_for(thread)
+    return view_for(user, poll) if poll is not None else None
 
 
 def page_facts(user, thread: Thread) -> tuple:
@@ -226,8 +311,8 @@ def page_facts(user, thread: Thread) -> tuple:
 def viewer_posts(user, thread: Thread, page: int) -> list[ViewerPost]:
     """A member's slice of a page, for filling the parts of a shared render: the
     posts without what every viewer shares (bodies, authors, cards), with the
-    member's own reaction and their read marker for the thread as `last_read`
-    (None: never read)."""
+    member's own reaction, their read marker for the thread as `last_read`
+    (None: never read) and their draft of a reply as `draft_id`."""
     return _viewer_posts(user, thread, page)
 
 

@@ -24,6 +24,8 @@ from forum.policy import AWAITING_APPROVAL, can_moderate, is_awaiting_approval
 from forum.posts import extensions, reactions
 from forum.posts.approval import must_approve
 from forum.posts.models import Post, PostEdit
+from forum.posts.polls import services as polls
+from forum.posts.uploads import services as uploads
 from forum.threads.models import Node, Thread, make_slug
 from forum.threads.services import refresh_node_last_post
 
@@ -97,11 +99,23 @@ def index_post(post: Post, *, title: str = "") -> None:
     Post.objects.filter(pk=post.pk).update(search_vector=vector)
 
 
-def _after_write(post: Post, *, by) -> None:
+def _after_write(post: Post, *, by, **event) -> None:
     """What the apps above posts do with a post just written or edited, in this
     transaction (forum.news records the articles it embeds and queues their
-    fetching on commit, so posting never waits for a website)."""
+    fetching on commit, so posting never waits for a website; notifications
+    records whom it quotes and queues its alerts)."""
     extensions.run_write_hooks(post=post, by=by)
+    announce(post=post, by=by, **event)
+
+
+def announce(*, post: Post, by, kind: str, **details) -> None:
+    """Tell the apps above posts about a change to a post (the post hooks of
+    forum.posts.extensions, inside the caller's transaction). These services
+    call it themselves; moderation calls it when it approves a held reply
+    ("approved") or sends one back to the queue ("hidden")."""
+    extensions.run_post_hooks(
+        extensions.PostEvent(post=post, by=by, kind=kind, **details)
+    )
 
 
 def _count_new_post(*, post: Post, thread: Thread, author, now, new_thread: bool):
@@ -163,12 +177,18 @@ def create_thread(
     ip_address: str | None = None,
     enforce_limits: bool = True,
     at=None,
+    place: str | None = None,
+    poll=None,
 ) -> PostResult:
     """Start a thread in a forum: the thread and its first post (position 0).
 
-    `at` backdates the post (imports and demo data); limits still apply to it."""
+    `at` backdates the post (imports and demo data); limits still apply to it.
+    `place` ("node:3", forum.posts.places): the uploads waiting there become the
+    post's attachments. `poll` (forum.posts.polls.services.PollSpec): the
+    thread opens with that poll."""
     now = at or timezone.now()
-    title, body = clean_text(title), clean_text(body)
+    title = clean_text(title)
+    body = extensions.rewrite_body(clean_text(body), author=author)
     member = _lock_member(author)
     duplicate = _recent_duplicate(
         author, body=body, now=now, position=0, thread__title=title
@@ -201,12 +221,16 @@ def create_thread(
     )
     Thread.objects.filter(pk=thread.pk).update(first_post_id=post.pk)
     thread.first_post_id = post.pk
+    if place:
+        uploads.claim_for_post(owner=author, place_key=place, post=post)
+    if poll is not None:
+        polls.add_poll(thread=thread, spec=poll, by=author)
     (_hold_new_post if held else _count_new_post)(
         post=post, thread=thread, author=author, now=now, new_thread=True
     )
     index_post(post, title=title)
-    _after_write(post, by=author)
     post.thread = thread
+    _after_write(post, by=author, kind="created", new_thread=True)
     return PostResult(post, created=True)
 
 
@@ -219,10 +243,12 @@ def reply_to_thread(
     ip_address: str | None = None,
     enforce_limits: bool = True,
     at=None,
+    place: str | None = None,
 ) -> PostResult:
-    """Add a post at the end of a thread. Refuses locked threads for non-staff."""
+    """Add a post at the end of a thread. Refuses locked threads for non-staff.
+    `place` ("thread:12"): the uploads waiting there become its attachments."""
     now = at or timezone.now()
-    body = clean_text(body)
+    body = extensions.rewrite_body(clean_text(body), author=author)
     # Lock order everywhere: thread, then post, then member rows, then forum rows.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     member = _lock_member(author)
@@ -251,13 +277,15 @@ def reply_to_thread(
         ip_address=ip_address,
     )
     Thread.objects.filter(pk=locked.pk).update(last_position=position)
+    if place:
+        uploads.claim_for_post(owner=author, place_key=place, post=post)
     (_hold_new_post if held else _count_new_post)(
         post=post, thread=locked, author=author, now=now, new_thread=False
     )
     index_post(post)
-    _after_write(post, by=author)
     locked.last_position = position
     post.thread = locked
+    _after_write(post, by=author, kind="created")
     return PostResult(post, created=True)
 
 
@@ -268,7 +296,7 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     An edit that changes nothing records nothing. `title` renames the thread when
     the post is its first.
     """
-    body = clean_text(body)
+    body = extensions.rewrite_body(clean_text(body), author=editor)
     post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
     thread = post.thread
     title_changed = title is not None and post.position == 0 and title != thread.title
@@ -276,8 +304,9 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         return post
     now = timezone.now()
     if body != post.body:
+        previous = post.body
         PostEdit.objects.create(
-            post=post, edited_by=editor, edited_at=now, old_body=post.body
+            post=post, edited_by=editor, edited_at=now, old_body=previous
         )
         post.body = body
         post.body_html = render_bbcode(body)
@@ -294,7 +323,7 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             ]
         )
         post.refresh_from_db(fields=["edit_count"])
-        _after_write(post, by=editor)
+        _after_write(post, by=editor, kind="edited", previous_body=previous)
     if title_changed:
         Thread.objects.filter(pk=thread.pk).update(title=title, slug=make_slug(title))
         thread.title = title
@@ -304,6 +333,18 @@ def edit_post(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if title_changed:
         invalidate(f"node:{thread.node_id}", "index", f"member:{thread.starter_id}")
     return post
+
+
+@transaction.atomic
+def claim_uploads(*, editor, post: Post, place: str) -> int:
+    """After an edit (whoever made it): the editor's uploads waiting at the
+    edit's place ("post:44") join the post's attachments."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    before = locked.attachment_count
+    count = uploads.claim_for_post(owner=editor, place_key=place, post=locked)
+    if count != before:
+        invalidate(f"thread:{locked.thread_id}")
+    return count
 
 
 def _member_counts_for(posts_qs) -> dict[int, int]:
@@ -360,6 +401,8 @@ def delete_post(*, actor, post: Post, reason: str = "") -> None:
     Post.objects.filter(pk=post.pk).update(
         is_deleted=True, deleted_at=now, deleted_by=actor, delete_reason=reason
     )
+    post.is_deleted = True
+    announce(post=post, by=actor, kind="hidden")
     # The thread's own reply count moves even while the thread is deleted; its
     # forum's and members' counts only while it is visible (see delete_thread).
     if post.is_approved:
@@ -386,6 +429,8 @@ def restore_post(*, actor, post: Post) -> None:
     Post.objects.filter(pk=post.pk).update(
         is_deleted=False, deleted_at=None, deleted_by=None, delete_reason=""
     )
+    post.is_deleted = False
+    announce(post=post, by=actor, kind="shown")
     # The thread's own reply count moves even while the thread is deleted; its
     # forum's and members' counts only while it is visible (see delete_thread).
     if post.is_approved:
@@ -432,7 +477,8 @@ def restore_thread(*, actor, thread: Thread) -> None:
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if not thread.is_deleted:
         return
-    if is_awaiting_approval(thread):
+    held = is_awaiting_approval(thread)
+    if held:
         # Restoring a thread held for approval approves its opening post.
         Post.objects.filter(thread=thread, position=0).update(is_approved=True)
     visible = Post.objects.visible().filter(thread=thread)
@@ -450,3 +496,8 @@ def restore_thread(*, actor, thread: Thread) -> None:
     )
     _refresh_thread_last_post(thread.pk)  # a thread held for approval had none
     refresh_node_last_post(thread.node_id)
+    if held:  # a new thread, seen for the first time
+        thread.is_deleted, thread.deleted_at, thread.delete_reason = False, None, ""
+        first = Post.objects.get(thread=thread, position=0)
+        first.thread = thread
+        announce(post=first, by=actor, kind="approved", new_thread=True)

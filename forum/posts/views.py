@@ -17,18 +17,23 @@ from forum.policy import (
     can_moderate,
     can_reply,
     can_start_thread,
+    can_upload,
     can_view_edit_history,
     can_view_post,
     reply_refusal,
     require,
 )
-from forum.posts import extensions, services
+from forum.posts import composer, extensions, places, services
+from forum.posts.drafts.services import discard_draft
 from forum.posts.forms import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.posts.models import Post
+from forum.posts.polls.forms import PollForm
+from forum.posts.polls.services import PollRefused
 from forum.posts.selectors import get_post_for_user_or_404
 from forum.threads.selectors import (
     get_node_for_user_or_404,
     get_thread_for_user_or_404,
+    node_breadcrumb,
 )
 
 
@@ -43,20 +48,33 @@ def post_redirect(request, pk: int):
 
 
 def _quotes_for(request, thread, ids) -> str:
-    """BBCode quoting the posts named by ?quote=, only those the viewer may see."""
+    """BBCode quoting the posts named by ?quote=, only those the viewer may see.
+    A post that an app shows otherwise than its source (an article link as a
+    news card) is quoted as shown (extensions.quote_bodies: `[NEWS=id]`)."""
     wanted = [int(i) for i in ids if str(i).isdigit()][:20]
     posts = Post.objects.filter(pk__in=wanted, thread=thread).select_related("thread")
     by_id = {p.pk: p for p in posts if can_view_post(request.user, p)}
+    bodies = extensions.quote_bodies(list(by_id.values())) if by_id else {}
     return "".join(
         quote_tag_for(
             username=p.author_name,
             post_id=p.pk,
             member_id=p.author_id or 0,
-            body=p.body,
+            body=bodies.get(p.pk, p.body),
         )
         for i in wanted
         if (p := by_id.get(i))
     )
+
+
+def _recent_posts(user, thread, count: int = 5) -> list:
+    """The last posts of the thread, newest first, for the full reply page."""
+    posts = (
+        Post.objects.in_thread(thread)
+        .visible_to(user, thread=thread)
+        .order_by("-position")[:count]
+    )
+    return list(posts)
 
 
 @login_required
@@ -69,35 +87,70 @@ def reply(request, pk: int, slug: str = ""):
             raise PermissionDenied(reply_refusal(request.user, thread))
         messages.error(request, reply_refusal(request.user, thread))
         return redirect(thread.get_absolute_url(thread.page_count))
+    quoted = ""
+    if request.method != "POST":
+        quoted = _quotes_for(request, thread, request.GET.getlist("quote"))
+        if request.GET.get("format") == "bbcode":  # the Quote buttons' fetch
+            return HttpResponse(quoted, content_type="text/plain; charset=utf-8")
+    place = places.for_thread(thread)
+    box = composer.compose(
+        request, place=place, may_upload=can_upload(request.user, thread.node)
+    )
     if request.method == "POST":
         form = ReplyForm(request.POST)
-        if form.is_valid():
+        if not box.holds and form.is_valid():
             try:
                 result = services.reply_to_thread(
                     author=request.user,
                     thread=thread,
                     body=form.cleaned_data["body"],
                     ip_address=client_ip(request),
+                    place=place,
                 )
             except services.PostingRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
+                discard_draft(owner=request.user, place=place)
                 return redirect(result.post.get_thread_url())
     else:
-        quoted = _quotes_for(request, thread, request.GET.getlist("quote"))
-        if request.GET.get("format") == "bbcode":  # the Quote buttons' fetch
-            return HttpResponse(quoted, content_type="text/plain; charset=utf-8")
-        form = ReplyForm(initial={"body": quoted})
-    return render(request, "posts/reply.html", {"thread": thread, "form": form})
+        body = composer.restore_draft(request, box) or ""
+        if quoted:
+            body = (body + "\n" if body else "") + quoted
+        form = ReplyForm(initial={"body": body})
+    context = {
+        "thread": thread,
+        "form": form,
+        "composer": box,
+        "breadcrumb": node_breadcrumb(thread.node) + [thread.node],
+        "recent": _recent_posts(request.user, thread),
+    }
+    return render(request, "posts/reply.html", context)
 
 
 @login_required
 def post_thread(request, pk: int, slug: str = ""):
     node = get_node_for_user_or_404(request.user, pk)
     require(can_start_thread(request.user, node), "You may not start threads here.")
-    form = ThreadForm(_posted(request))
+    place = places.for_node(node)
+    box = composer.compose(
+        request, place=place, may_upload=can_upload(request.user, node)
+    )
+    posted = _posted(request)
+    initial = {}
+    if posted is None:
+        body = composer.restore_draft(request, box)
+        if box.draft is not None:
+            initial = {"title": box.draft.title, "body": body}
+    form = ThreadForm(posted, initial=initial)
+    poll_form = PollForm(posted)
     notices = _form_notices(request, form)
-    if request.method == "POST" and form.is_valid() and not any(notices.values()):
+    if (
+        request.method == "POST"
+        and not box.holds
+        and form.is_valid()
+        and poll_form.is_valid()
+        and not any(notices.values())
+    ):
         try:
             result = services.create_thread(
                 author=request.user,
@@ -105,12 +158,22 @@ def post_thread(request, pk: int, slug: str = ""):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 ip_address=client_ip(request),
+                place=place,
+                poll=poll_form.spec(),
             )
-        except services.PostingRefused as refusal:
+        except (services.PostingRefused, PollRefused) as refusal:
             form.add_error(None, str(refusal))
         else:
+            discard_draft(owner=request.user, place=place)
             return redirect(result.post.thread.get_absolute_url())
-    context = {"node": node, "form": form, "form_parts": extensions.thread_form_parts()}
+    context = {
+        "node": node,
+        "form": form,
+        "poll_form": poll_form,
+        "composer": box,
+        "breadcrumb": node_breadcrumb(node) + [node],
+        "form_parts": extensions.thread_form_parts(),
+    }
     return render(request, "posts/post_thread.html", context | notices)
 
 
@@ -137,18 +200,33 @@ def edit(request, pk: int):
     post = get_post_for_user_or_404(request.user, pk)
     require(can_edit_post(request.user, post), "You may not edit this post.")
     with_title = post.position == 0
+    place = places.for_post(post)
+    box = composer.compose(
+        request,
+        place=place,
+        may_upload=can_upload(request.user, post.thread.node),
+        existing=post.attachments.order_by("pk"),
+    )
     initial = {"body": post.body, "title": post.thread.title}
+    if request.method != "POST":
+        initial["body"] = composer.restore_draft(request, box, unless=post.body) or (
+            post.body
+        )
     form = EditPostForm(_posted(request), initial=initial, with_title=with_title)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not box.holds and form.is_valid():
         post = _writer("edit", request.user, post)(
             actor=request.user,
             post=post,
             body=form.cleaned_data["body"],
             title=form.cleaned_data.get("title") if with_title else None,
         )
+        # The editor's uploads join the post (whoever makes the edit).
+        services.claim_uploads(editor=request.user, post=post, place=place)
+        discard_draft(owner=request.user, place=place)
         messages.success(request, "Your changes have been saved.")
         return redirect(post.get_thread_url())
-    return render(request, "posts/edit.html", {"post": post, "form": form})
+    context = {"post": post, "form": form, "composer": box}
+    return render(request, "posts/edit.html", context)
 
 
 @login_required

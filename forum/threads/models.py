@@ -166,6 +166,9 @@ class Thread(models.Model):
     )
     last_poster_name = models.CharField(max_length=50, blank=True, editable=False)
     is_locked = models.BooleanField(default=False)
+    # A poll sits on the thread (forum.posts.polls): a page of a thread without
+    # one asks for none.
+    has_poll = models.BooleanField(default=False, db_default=False, editable=False)
     is_sticky = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)

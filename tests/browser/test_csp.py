@@ -212,8 +212,25 @@ def test_member_pages_and_their_scripts_work_under_the_policy(watched, board):
         reverse("members:account_delete"),
         reverse("discovery:whats_new"),
         reverse("members:list"),
+        reverse("notifications:watched"),
+        reverse("notifications:preferences"),
+        thread.get_absolute_url() + "watch",
+        reverse("posts:bbcode_help"),
     ):
         watched.open(path)
+
+    # The alerts drop-down (its script fetches the latest few).
+    watched.open(reverse("notifications:alerts"))
+    page.locator(".js-alerts").click()
+    expect(page.locator("#alerts-popup")).to_contain_text("Show all alerts")
+    watched.check("alerts drop-down opened")
+
+    # The composer on the full reply page: toolbar, preview in place.
+    watched.open(thread.get_reply_url())
+    page.locator("textarea[name=body]").fill("[B]Strong[/B]")
+    page.locator(".js-preview").click()
+    expect(page.locator(".preview strong")).to_have_text("Strong")
+    watched.check("composer preview")
 
 
 def test_new_thread_form_checks_for_discussed_articles_under_the_policy(watched, board):

@@ -88,6 +88,7 @@ def _pages(author, node, thread):
         reverse("search:search") + "?q=dialogue",
         reverse("account_login"),
         reverse("account_signup"),
+        reverse("posts:bbcode_help"),
         "/no-such-page/",
     ]
 
@@ -98,7 +99,20 @@ def test_every_page_carries_the_policy_and_needs_no_inline_code(client, board, w
     pages = _pages(author, node, thread)
     if who == "member":
         client.force_login(author)
-        pages += [reverse("members:account_profile"), reverse("account_email")]
+        pages += [
+            reverse("members:account_profile"),
+            reverse("account_email"),
+            thread.get_reply_url(),  # the composer: toolbar, uploads, preview
+            node.get_post_thread_url(),  # with the poll's fields
+            reverse("posts:poll_add", kwargs={"pk": thread.pk}),
+            reverse("posts:edit", kwargs={"pk": thread.first_post_id}),
+            reverse("notifications:alerts"),
+            reverse("notifications:recent"),
+            reverse("notifications:watched"),
+            reverse("notifications:preferences"),
+            thread.get_absolute_url() + "watch",
+            node.get_absolute_url() + "watch",
+        ]
     for path in pages:
         response = client.get(path)
         assert response["Content-Type"].startswith("text/html"), path

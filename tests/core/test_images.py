@@ -582,3 +582,57 @@ def test_accepts_image_exactly_at_custom_pixel_limit():
 
 def test_rejected_error_is_a_value_error():
     assert issubclass(ImageRejected, ValueError)
+
+
+# --- pictures in posts (forum.core.images.process_attachment_image) ---
+
+
+def test_a_post_picture_keeps_its_orientation_and_loses_its_metadata():
+    from forum.core.images import process_attachment_image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: the camera was held upright
+    exif[0x010F] = "SpyCam Inc."
+    data = encode(Image.new("RGB", (400, 200), RED), "JPEG", exif=exif.tobytes())
+
+    picture = process_attachment_image(data, filename="upright.jpg")
+
+    assert (picture.width, picture.height) == (200, 400)
+    assert b"SpyCam" not in picture.data
+    assert not decode(picture.data).getexif()
+    assert picture.thumbnails == {}  # narrower than every thumbnail width
+
+
+def test_a_post_picture_gets_thumbnails_narrower_than_itself_only():
+    from forum.core.images import process_attachment_image
+
+    picture = process_attachment_image(encode(Image.new("RGB", (700, 350)), "PNG"))
+
+    assert sorted(picture.thumbnails) == [320, 640]
+    assert picture.thumbnails[320][1] == 160
+    assert decode(picture.thumbnails[640][0]).size == (640, 320)
+
+
+def test_a_heic_photo_is_taken_when_the_decoder_is_installed():
+    from forum.core import images
+
+    if images.pillow_heif is None:
+        pytest.skip("pillow-heif does not install on this platform")
+    data = encode(Image.new("RGB", (64, 48), GREEN), "HEIF")
+    picture = images.process_attachment_image(data, filename="IMG_0001.HEIC")
+    assert (picture.width, picture.height, picture.content_type) == (
+        64,
+        48,
+        "image/webp",
+    )
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b"<script>alert(1)</script>", b"<html><body>hi</body></html>"],
+)
+def test_a_picture_carrying_markup_is_refused(tail):
+    from forum.core.images import process_attachment_image
+
+    with pytest.raises(ImageRejected, match="web page code"):
+        process_attachment_image(encode(Image.new("RGB", (8, 8)), "PNG") + tail)

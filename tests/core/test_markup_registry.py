@@ -110,3 +110,98 @@ def test_registration_that_would_widen_the_allow_list_is_refused(kwargs, monkeyp
     with pytest.raises(ValueError):
         register_tag(**arguments)
     assert "box" not in registry.registered_tags()
+
+
+def _member(option, content):
+    if option is None or not option.isdigit() or not content.strip():
+        return Problem("The [member] tag needs a member id, like [MEMBER=3].")
+    name = content.strip().replace("&", "&amp;").replace("<", "&lt;")
+    return Placeholder(
+        f'<a href="/people/{int(option)}/" class="demo-member" '
+        f'data-member="{int(option)}">@{name}</a>'
+    )
+
+
+@pytest.fixture
+def member_tag(monkeypatch):
+    """A registered [member=N]name[/member] tag with content, linking on site."""
+    for name in ("_tags", "_classes", "_attributes"):
+        monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
+    register_tag(
+        "member",
+        _member,
+        classes={"demo-member"},
+        attributes={
+            "a": {
+                "href": lambda v: re.fullmatch(r"/people/\d+/", v) is not None,
+                "data-member": lambda v: v.isdigit(),
+            }
+        },
+        block=False,
+        content=True,
+    )
+    yield
+    monkeypatch.undo()
+    registry._rebuild()
+
+
+def test_a_tag_with_content_renders_the_handlers_link(member_tag):
+    assert render_bbcode("hi [MEMBER=3]Desert Hawk[/MEMBER]!") == (
+        'hi <a href="/people/3/" class="demo-member" data-member="3">@Desert Hawk</a>!'
+    )
+    assert check_bbcode("[member=3]x[/member]") == []
+
+
+def test_a_tag_with_content_takes_what_is_inside_as_typed(member_tag):
+    html = render_bbcode("[member=3][b]<x>[/member]")
+    assert "@[b]&lt;x&gt;</a>" in html
+
+
+def test_an_unclosed_tag_with_content_is_text_and_a_problem(member_tag):
+    assert render_bbcode("[member=3]Desert Hawk") == "[member=3]Desert Hawk"
+    assert check_bbcode("[member=3]Desert Hawk") == [
+        "The [member] tag is opened but never closed."
+    ]
+
+
+def test_a_tag_with_content_inside_a_link_is_text(member_tag):
+    html = render_bbcode("[url=https://example.com][member=3]x[/member][/url]")
+    assert "demo-member" not in html
+
+
+def test_a_registered_link_may_only_point_at_a_path_on_this_site(monkeypatch):
+    for name in ("_tags", "_classes", "_attributes"):
+        monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
+    register_tag(
+        "away",
+        lambda option, content: Placeholder(
+            f'<a href="{option}" class="demo-away">{content}</a>'
+        ),
+        classes={"demo-away"},
+        attributes={"a": {"href": lambda v: True}},
+        block=False,
+        content=True,
+    )
+    try:
+        assert 'href="/people/3/"' in render_bbcode("[away=/people/3/]x[/away]")
+        for target in ("//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+            html = render_bbcode(f"[away={target}]x[/away]")
+            assert "href" not in html, target
+    finally:
+        monkeypatch.undo()
+        registry._rebuild()
+
+
+def test_tags_inside_quotes_are_told_apart_from_the_writers_own(member_tag):
+    source = '[QUOTE="A, post: 1"][member=1]a[/member][/QUOTE] [member=2]b[/member]'
+    assert extract_tag_values(source, "member") == ["1", "2"]
+    assert extract_tag_values(source, "member", outside_quotes=True) == ["2"]
+
+
+def test_only_links_and_data_attributes_may_be_registered():
+    with pytest.raises(ValueError):
+        register_tag("bad", _box, attributes={"span": {"href": lambda v: True}})
+    with pytest.raises(ValueError):
+        register_tag(
+            "bad", _member, content=True, attributes={"a": {"onclick": str.isdigit}}
+        )

@@ -4,9 +4,12 @@ for byte once the CSRF tokens are set aside, the page rendered for that viewer
 alone. Guests are held to the same standard against the guest page cache.
 
 Viewers: a guest, a new member (e-mail not confirmed), a member who reacted to a
-post, the author of posts on the page, a member who ignores an author on the
-page, a member in another time zone, a moderator of the forum, a banned member,
-and staff.
+post (with a draft of a reply), a member who voted in the thread's poll, the
+author of posts on the page (who started the thread: they may close its poll), a
+member who ignores an author on the page, a member in another time zone, a
+member with unread alerts (one about a post on the thread page, which reading it
+reads) who watches the thread, a
+moderator of the forum, a banned member, and staff.
 """
 
 import re
@@ -17,7 +20,10 @@ from django.test import Client
 
 from forum.core import timefmt
 from forum.moderation.services import community
+from forum.notifications.services import Kind, notify, watch_thread
+from forum.posts.drafts.services import save_draft
 from forum.posts.models import Post
+from forum.posts.polls import services as polls
 from tests import factories
 from tests.moderation.conftest import make_moderator
 
@@ -25,9 +31,11 @@ KINDS = [
     "guest",
     "new_member",
     "reacted",
+    "voted",
     "author",
     "ignoring",
     "elsewhere",
+    "alerted",
     "moderator",
     "banned",
     "staff",
@@ -59,11 +67,13 @@ def board(db, frozen, forum_node, reaction_types, settings):
     people = {
         "author": factories.MemberFactory(username="Desert Hawk"),
         "reacted": factories.MemberFactory(username="Saleem"),
+        "voted": factories.MemberFactory(username="Pollster"),
         "ignoring": factories.MemberFactory(username="Windjammer"),
         "elsewhere": factories.MemberFactory(
             username="Maple", time_zone="Asia/Karachi"
         ),
         "new_member": factories.MemberFactory(username="Newcomer", verified=False),
+        "alerted": factories.MemberFactory(username="Hawkeye"),
         "moderator": make_moderator(
             factories.MemberFactory(username="Mod"), forum_node
         ),
@@ -91,6 +101,29 @@ def board(db, frozen, forum_node, reaction_types, settings):
     )
     factories.react(
         user=people["other"], post=posts[0], reaction_type=reaction_types["Love"]
+    )
+    # Unread alerts in the header of every page, one of them about a post on the
+    # thread page (read by reading it); and Watch shown as Watching.
+    alerted = people["alerted"]
+    watch_thread(user=alerted, thread=thread, email=True)
+    for text in ("Your report was handled.", "Welcome!"):
+        notify(user=alerted, kind=Kind.MODERATION, text=text)
+    notify(user=alerted, kind=Kind.REPLY, actor=people["other"], post=posts[3])
+    poll = polls.create_poll(
+        actor=people["author"],
+        thread=thread,
+        spec=polls.PollSpec(
+            question="Will they agree?", options=["Yes", "No", "Later"], results="voted"
+        ),
+    )
+    polls.vote(
+        voter=people["voted"],
+        poll=poll,
+        option_ids=[poll.options.get(text="Later").pk],
+        enforce_limits=False,
+    )
+    save_draft(
+        owner=people["reacted"], place=f"thread:{thread.pk}", body="Half a reply"
     )
     people["ignoring"].ignored_members = [people["other"].pk]
     people["ignoring"].save(update_fields=["ignored_members"])
@@ -217,8 +250,26 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert "You are ignoring" not in pages["reacted"][0]
     assert "You, " in pages["reacted"][0] or "You and" in pages["reacted"][0]
     assert "You and" not in pages["author"][0]
+    # The header counts the member's unread alerts (the one about this page's
+    # post is read by reading it); they watch the thread.
+    assert (
+        '>Alerts</span> <span class="badge" aria-hidden="true">2</span>'
+        in (pages["alerted"][0])
+    )
+    assert "Watching (with e-mail)" in pages["alerted"][0]
+    assert "badge" not in pages["elsewhere"][0]
+    assert (
+        "Watching" not in pages["elsewhere"][0] and ">Watch<" in pages["elsewhere"][0]
+    )
+    # The voter sees their vote and the results; the others the form only.
+    assert "(your vote)" in pages["voted"][0]
+    assert "Half a reply" in pages["reacted"][0]  # their draft, in the reply box
+    assert "Half a reply" not in pages["voted"][0]
+    assert "Results are shown after you vote" in pages["reacted"][0]
+    assert "Close the poll" in pages["author"][0]
+    assert "Close the poll" not in pages["voted"][0]
     # Members whose page differs as a whole get their own; everyone else shares.
-    for kind in ("reacted", "author", "ignoring", "elsewhere"):
+    for kind in ("reacted", "voted", "author", "ignoring", "elsewhere", "alerted"):
         assert served[kind] == "member-hit", (kind, served)
     for kind in ("moderator", "banned", "staff"):
         assert served[kind] == "", (kind, served)

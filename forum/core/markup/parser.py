@@ -63,6 +63,9 @@ class ParseResult:
     problems: list[str]
     # (tag, option) of every registered tag that rendered, in source order.
     tag_values: list[tuple[str, str]]
+    # The same for the tags outside any quote: what the writer wrote themselves
+    # (a mention inside a quote is the quoted member's).
+    own_tag_values: list[tuple[str, str]]
     # Source spans of quote tags that did not form a quote, for quote_tag_for.
     stray_quote_spans: list[tuple[int, int]]
 
@@ -100,6 +103,7 @@ def parse(source: str) -> ParseResult:
     open_counts: dict[str, int] = {}
     problems: list[str] = []
     tag_values: list[tuple[str, str]] = []
+    own_tag_values: list[tuple[str, str]] = []
     registered = registry.registered_tags()
     stray_quote_spans: list[tuple[int, int]] = []
     # For each verbatim tag, a position after which no closing tag exists;
@@ -189,10 +193,36 @@ def parse(source: str) -> ParseResult:
 
         if spec is not None:
             value = None if option is None else unquote(option).strip()
-            outcome = spec.handler(value)
+            end = pos
+            if spec.content:
+                closer = close_res.get(tag)
+                if closer is None:
+                    closer = re.compile(r"\[/" + tag + r"\]", re.IGNORECASE)
+                    close_res[tag] = closer
+                end_match = None
+                if pos < no_close_from.get(tag, length + 1):
+                    end_match = closer.search(source, pos)
+                    if end_match is None:
+                        no_close_from[tag] = pos
+                if end_match is None or in_link:
+                    # Unclosed, or a link inside a link: the text as typed.
+                    problems.append(
+                        unclosed_message(tag)
+                        if end_match is None
+                        else f"The [{tag}] tag cannot be used inside a link."
+                    )
+                    add_text(raw)
+                    continue
+                outcome = spec.handler(value, source[pos : end_match.start()])
+                end = end_match.end()
+            else:
+                outcome = spec.handler(value)
             if isinstance(outcome, Placeholder):
                 tag_values.append((tag, value or ""))
+                if not open_counts.get("quote"):
+                    own_tag_values.append((tag, value or ""))
                 stack[-1].children.append(Leaf(outcome.html, spec.block, tag))
+                pos = end
             else:
                 problems.append(outcome.message)
                 add_text(raw)
@@ -254,7 +284,9 @@ def parse(source: str) -> ParseResult:
     add_text(source[pos:])
     while len(stack) > 1:
         pop(False, length)
-    return ParseResult(root, unique(problems), tag_values, stray_quote_spans)
+    return ParseResult(
+        root, unique(problems), tag_values, own_tag_values, stray_quote_spans
+    )
 
 
 def _ends_with_leaf_of(node: Node, tag: str) -> bool:

@@ -13,11 +13,16 @@ app (``[NEWS=12]`` embeds an article) is registered by that app::
 The handler receives the tag's option (quotes removed, stripped; ``None`` when
 the tag has none) and returns a ``Placeholder`` with the HTML to put in the post,
 or a ``Problem`` whose message the poster sees.  A registered tag has no content
-and no closing tag (a closing tag right after it is accepted and ignored).
+and no closing tag (a closing tag right after it is accepted and ignored),
+unless it is registered with ``content=True``: then it runs to its closing tag
+(``[USER=3]Desert Hawk[/USER]``), what is between is taken as typed (no tags
+inside), and the handler receives the option and that text.
 
 The placeholder still goes through the sanitizer: the classes and attributes it
 uses must be declared here, each attribute with a predicate on its value, and
-only on elements the allow-list already permits.  A tag whose app is not
+only on elements the allow-list already permits.  A tag with content may be a
+link around it (``<a href>``), only to a path on this site ("/members/3/"):
+core checks that on top of the tag's own predicate.  A tag whose app is not
 installed is never registered, so it reads like any unknown tag: as the text
 the member typed.
 """
@@ -52,7 +57,8 @@ class Problem:
     message: str
 
 
-TagHandler = Callable[[str | None], Placeholder | Problem]
+# (option) -> ..., or (option, content) -> ... for a tag registered with content.
+TagHandler = Callable[..., Placeholder | Problem]
 AttributeRule = Callable[[str], bool]
 
 
@@ -61,15 +67,21 @@ class RegisteredTag:
     name: str
     handler: TagHandler
     block: bool
+    content: bool = False
 
 
 _NAME_RE = re.compile(r"[a-z][a-z0-9]{0,19}")
 _CLASS_RE = re.compile(r"[a-z0-9-]{1,40}")
 # Elements a placeholder may use; the sanitizer allows them already.
 _PLACEHOLDER_ELEMENTS = frozenset({"div", "span"})
-# Only data-* attributes: anything else (handlers, style, links, ids) is for
-# core to grant.
+# A tag with content may be a link around it (a member's name).
+_CONTENT_ELEMENTS = _PLACEHOLDER_ELEMENTS | {"a"}
+# Only data-* attributes, and href on a link: anything else (handlers, style,
+# ids) is for core to grant.
 _ATTRIBUTE_RE = re.compile(r"data-[a-z0-9-]{1,40}")
+# A link a placeholder may hold: a path on this site, nothing that leaves it
+# ("//host", a scheme) or reads as anything but a path.
+_SITE_PATH_RE = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~-]{0,200}")
 
 _tags: dict[str, RegisteredTag] = {}
 _classes: dict[str, frozenset[str]] = {}
@@ -86,13 +98,16 @@ def register_tag(
     classes: Iterable[str] = (),
     attributes: Mapping[str, Mapping[str, AttributeRule]] | None = None,
     block: bool = True,
+    content: bool = False,
 ) -> None:
     """Teach the BBCode renderer ``[name=option]``.
 
     ``classes`` are the class names the placeholder HTML uses, ``attributes``
     maps an element ("div" or "span") to its extra attributes and a predicate
     each value must satisfy.  ``block`` says whether the placeholder is a block
-    (newlines hugging it are layout).  Registering a name again replaces the
+    (newlines hugging it are layout).  ``content`` makes it a tag that runs to
+    its closing tag, its handler called as ``handler(option, text)``.
+    Registering a name again replaces the
     earlier registration, so a repeated ready() is harmless.  Raises ValueError
     for a name core uses itself or for anything the allow-list must not grant.
     """
@@ -105,16 +120,25 @@ def register_tag(
             raise ValueError(f"{value!r} cannot be a registered tag's class.")
     rules: dict[str, dict[str, AttributeRule]] = {}
     for element, element_rules in (attributes or {}).items():
-        if element not in _PLACEHOLDER_ELEMENTS:
+        if element not in (_CONTENT_ELEMENTS if content else _PLACEHOLDER_ELEMENTS):
             raise ValueError(f"A placeholder cannot use <{element}>.")
         for attribute, rule in element_rules.items():
-            if not _ATTRIBUTE_RE.fullmatch(attribute) or not callable(rule):
+            link = element == "a" and attribute == "href"
+            if not (link or _ATTRIBUTE_RE.fullmatch(attribute)) or not callable(rule):
                 raise ValueError(f"{attribute!r} cannot be a placeholder attribute.")
-            rules.setdefault(element, {})[attribute] = rule
-    _tags[name] = RegisteredTag(name=name, handler=handler, block=block)
+            rules.setdefault(element, {})[attribute] = (
+                _on_this_site(rule) if link else rule
+            )
+    _tags[name] = RegisteredTag(
+        name=name, handler=handler, block=block, content=content
+    )
     _classes[name] = class_set
     _attributes[name] = rules
     _rebuild()
+
+
+def _on_this_site(rule: AttributeRule) -> AttributeRule:
+    return lambda value: bool(_SITE_PATH_RE.fullmatch(value)) and bool(rule(value))
 
 
 def _rebuild() -> None:

@@ -4,7 +4,8 @@ The parser only ever emits markup from this list, but the list is enforced
 again here with bleach, so a bug in the parser still cannot produce an element,
 attribute or URL scheme outside it.  Attribute values are judged
 by predicates on what the browser will see.  Registered tags (see registry)
-add their own classes and data-* attributes; nothing else can widen the list.
+add their own classes, data-* attributes and links to paths on this site;
+nothing else can widen the list.
 """
 
 from __future__ import annotations
@@ -130,10 +131,15 @@ _ATTRIBUTE_RULES: dict[str, dict[str, object]] = {
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> bool:
-    rule = _ATTRIBUTE_RULES.get(tag, {}).get(name) or registry.attribute_rule(tag, name)
     # bleach hands over values with character references still encoded; the
     # rules must judge what the browser will actually see.
-    return bool(rule is not None and rule(html.unescape(value)))
+    seen = html.unescape(value)
+    rule = _ATTRIBUTE_RULES.get(tag, {}).get(name)
+    if rule is not None and rule(seen):
+        return True
+    # A registered tag's own attributes (a member link's path, its data-*).
+    rule = registry.attribute_rule(tag, name)
+    return bool(rule is not None and rule(seen))
 
 
 _cleaners = threading.local()

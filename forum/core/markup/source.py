@@ -90,13 +90,18 @@ def extract_quoted_post_ids(source: str) -> list[int]:
     return unique(ids)
 
 
-def extract_tag_values(source: str, name: str) -> list[str]:
+def extract_tag_values(
+    source: str, name: str, *, outside_quotes: bool = False
+) -> list[str]:
     """Options of the registered ``[name=...]`` tags that render, in order.
 
     Tags inside [code] or refused by their handler do not count; each value
     appears once.  ``name`` is the tag's registered (lower-case) name.
+    ``outside_quotes`` leaves out the tags inside a [QUOTE]: what the writer
+    wrote themselves.
     """
-    values = parse(normalise(source)).tag_values
+    result = parse(normalise(source))
+    values = result.own_tag_values if outside_quotes else result.tag_values
     return unique([value for tag, value in values if tag == name])
 
 

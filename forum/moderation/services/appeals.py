@@ -11,7 +11,7 @@ from forum.core import ratelimit
 from forum.moderation.models import Appeal, ModeratorLog
 from forum.moderation.services.structure import ModerationRefused
 from forum.moderation.services.undo import UNDOABLE, undo_entry
-from forum.notifications.services import notify
+from forum.notifications.services import Kind, notify
 
 Action = ModeratorLog.Action
 
@@ -93,6 +93,7 @@ def decide_appeal(*, actor, appeal: Appeal, overturn: bool, note: str = "") -> A
         text += f" {appeal.note}"
     notify(
         user=appeal.member,
+        kind=Kind.MODERATION,
         text=text,
         url=reverse("moderation:my_log") + f"#entry-{entry.pk}",
     )

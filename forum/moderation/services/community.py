@@ -13,11 +13,12 @@ from forum.core import ratelimit
 from forum.moderation.models import Ban, MemberWarning, Report
 from forum.moderation.services.log import Action, Target, post_label, record
 from forum.moderation.services.structure import ModerationRefused
-from forum.notifications.services import notify
+from forum.notifications.services import Kind, notify
 from forum.policy import snapshot as policy
 from forum.posts import reactions
 from forum.posts import services as post_services
 from forum.posts.models import Post
+from forum.posts.uploads.services import remove_member_files
 from forum.threads.models import Thread
 
 # --- reports --------------------------------------------------------------------
@@ -78,7 +79,12 @@ def handle_reports(*, actor, post: Post, resolved: bool, note: str = "") -> Hand
     if note:
         text += f" Note: {note}"
     for report in reports:
-        notify(user=report.reporter, text=text, url=post.get_absolute_url())
+        notify(
+            user=report.reporter,
+            kind=Kind.MODERATION,
+            text=text,
+            url=post.get_absolute_url(),
+        )
     entry = record(
         actor=actor,
         action=Action.RESOLVE_REPORT if resolved else Action.REJECT_REPORT,
@@ -138,7 +144,11 @@ def ban_member(
     )
     policy.bump_version()
     until = "permanently" if expires_at is None else f"for {days} days"
-    notify(user=member, text=f"You have been banned {until}. Reason: {reason}")
+    notify(
+        user=member,
+        kind=Kind.MODERATION,
+        text=f"You have been banned {until}. Reason: {reason}",
+    )
     if log:
         record(
             actor=actor,
@@ -220,6 +230,7 @@ def warn_member(
     total = active_points(member)
     notify(
         user=member,
+        kind=Kind.MODERATION,
         text=f"You have received a warning ({points} points): {reason}",
         url=post.get_absolute_url() if post else "",
     )
@@ -303,6 +314,8 @@ def clean_spammer(*, actor, member, reason: str = "Spam"):
     )
     for post in Post.objects.filter(pk__in=post_ids).order_by("pk"):
         post_services.delete_post(actor=actor, post=post, reason=reason)
+    # Their files go for good (undo restores the posts without them).
+    removed = remove_member_files(member=member)
     return record(
         actor=actor,
         action=Action.SPAM_CLEAN,
@@ -310,7 +323,12 @@ def clean_spammer(*, actor, member, reason: str = "Spam"):
         target_id=member.pk,
         label=member.username,
         reason=reason,
-        after={"ban_id": ban.pk, "thread_ids": thread_ids, "post_ids": post_ids},
+        after={
+            "ban_id": ban.pk,
+            "thread_ids": thread_ids,
+            "post_ids": post_ids,
+            "files_removed": removed,
+        },
     )
 
 

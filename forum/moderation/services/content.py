@@ -258,6 +258,8 @@ def approve_post(*, actor, post, reason: str = "", undo_of=None):
         _shift_visibility(post, thread, +1)
         post_services._refresh_thread_last_post(thread.pk)
         thread_services.refresh_node_last_post(thread.node_id)
+        post.is_approved, post.thread = True, thread
+        post_services.announce(post=post, by=actor, kind="approved")
     pagecache.invalidate(f"thread:{thread.pk}")
     return record(
         actor=actor,
@@ -292,6 +294,8 @@ def unapprove_post(*, actor, post, reason: str = "", undo_of=None):
         _shift_visibility(post, thread, -1)
         post_services._refresh_thread_last_post(thread.pk)
         thread_services.refresh_node_last_post(thread.node_id)
+        post.is_approved, post.thread = False, thread
+        post_services.announce(post=post, by=actor, kind="hidden")
     pagecache.invalidate(f"thread:{thread.pk}")
     return record(
         actor=actor,

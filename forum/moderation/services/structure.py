@@ -17,6 +17,7 @@ from django.db.models import F, Max, Q
 
 from forum.core import pagecache
 from forum.moderation.services.log import Action, Target, record, thread_label
+from forum.notifications.services import follow_moved_posts
 from forum.posts.models import Post
 from forum.posts.services import _refresh_thread_last_post, index_post
 from forum.threads.models import Node, Thread, ThreadRedirect
@@ -140,6 +141,7 @@ def move_posts(
     }
     Post.objects.filter(pk__in=ids).update(thread=target)
     _renumber(target.pk, target.first_post_id)
+    follow_moved_posts(post_ids=ids, thread_ids=[source.pk, target.pk])
     _move_counts(source=source, target=target, visible=visible)
     _settle_source(source.pk)
     _refresh_thread_last_post(target.pk)
@@ -231,6 +233,7 @@ def split_posts(
     )
     Post.objects.filter(pk__in=ids).update(thread=thread)
     _renumber(thread.pk, first.pk)
+    follow_moved_posts(post_ids=ids, thread_ids=[source.pk, thread.pk])
     _refresh_thread_last_post(thread.pk)
     Thread.objects.filter(pk=source.pk).update(
         reply_count=F("reply_count") - len(shown)
@@ -288,6 +291,9 @@ def merge_threads(
     }
     Post.objects.filter(pk__in=ids).update(thread=target)
     _renumber(target.pk, target.first_post_id)
+    follow_moved_posts(
+        post_ids=ids, thread_ids=[source.pk, target.pk], merged_from=source.pk
+    )
     _move_counts(source=source, target=target, visible=visible)
     # The source's opening post (now a reply) and every visible post it had are
     # counted in the target; the source leaves its forum with nothing.

@@ -25,7 +25,7 @@ forum.core.ratelimit in fixed windows):
    limit never applies to it, and strangers behind the same address (an office,
    a mobile network) cannot use up its budget.
 
-4. Two-step codes (accounts.forms_mfa): after the right password, wrong codes
+4. Two-step codes (accounts.mfa): after the right password, wrong codes
    are counted the same way, by member instead of typed login: "mfa_failed"
    (5 per 15 minutes) per member and address or known browser, and
    "mfa_failed_account" (20 per hour) per member from everywhere, which refuses

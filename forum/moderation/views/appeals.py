@@ -39,6 +39,10 @@ def appeal(request, pk: int):
     entry = get_object_or_404(ModeratorLog, pk=pk, subject=request.user)
     if not appeals.may_appeal(request.user, entry):
         raise Http404("This action cannot be appealed.")
+    in_log = reverse("moderation:my_log") + f"#entry-{entry.pk}"
+    if Appeal.objects.filter(entry=entry).exists():  # one appeal per action
+        messages.info(request, "You have already appealed this action.")
+        return redirect(in_log)
     posted = request.POST if request.method == "POST" else None
     form = forms.AppealForm(posted)
     if posted is not None and form.is_valid():
@@ -53,7 +57,7 @@ def appeal(request, pk: int):
                 request,
                 "Your appeal has been sent. You will get an alert with the outcome.",
             )
-            return redirect(reverse("moderation:my_log") + f"#entry-{entry.pk}")
+            return redirect(in_log)
     return render(
         request,
         "moderation/appeal.html",

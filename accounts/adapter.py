@@ -2,7 +2,8 @@
 sends (verification, password reset, "account already exists", ...) through
 the outbox (forum/core/mail.py), so a mail server that is down never turns
 sign-up or reset into an error page; and login throttling per account and
-address (accounts/login_limits.py)."""
+address (accounts/login_limits.py), with a notice e-mail for a sign-in from a
+new browser (accounts/safety.py)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 
-from accounts import login_limits
+from accounts import login_limits, safety
 from accounts.validators import normalize_username, username_skeleton, validate_username
 from forum.core.http import client_ip
 from forum.core.mail import queue_message
@@ -39,6 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().authenticate(request, **credentials)
         if user is not None:
             login_limits.record_success(request, credentials)
+            safety.note_sign_in(request, user)
         return user
 
     def authentication_failed(self, request, **credentials) -> None:
@@ -46,7 +48,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
-        login_limits.remember_browser(request, response)
+        safety.after_sign_in(request, user)
+        login_limits.remember_browser(request, response, user)
         return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

@@ -229,3 +229,18 @@ class DeleteAccountForm(forms.Form):
                 "That is not your password. Your account has not been deleted."
             )
         return password
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's, with the field named for what members type (a username or an
+    e-mail address), autofilled as a username, and one reset link (on the page,
+    not also in the password's help text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Username or e-mail"
+        login.widget.attrs.update(
+            {"autocomplete": "username", "placeholder": "", "autocapitalize": "none"}
+        )
+        self.fields["password"].help_text = ""

@@ -25,6 +25,12 @@ forum.core.ratelimit in fixed windows):
    limit never applies to it, and strangers behind the same address (an office,
    a mobile network) cannot use up its budget.
 
+4. Two-step codes (accounts.mfa): after the right password, wrong codes
+   are counted the same way, by member instead of typed login: "mfa_failed"
+   (5 per 15 minutes) per member and address or known browser, and
+   "mfa_failed_account" (20 per hour) per member from everywhere, which refuses
+   only addresses that have failed. A right code clears the address's count.
+
 allauth still limits failures per address across all logins ("login_failed" in
 ACCOUNT_RATE_LIMITS, per ip only), which stops one address trying many
 accounts. Logins are counted as typed (case and spacing folded), not resolved
@@ -53,6 +59,7 @@ COOKIE = "known_browser"
 COOKIE_SALT = "accounts.login_limits.known_browser"
 COOKIE_DAYS = 365
 COOKIE_LOGINS = 5  # the logins one browser is remembered for
+SESSION_KEY = "forum_signed_in_login"
 
 
 def login_key(credentials: dict) -> str:
@@ -138,19 +145,36 @@ def record_success(request, credentials: dict) -> None:
     client, _known = _client(request, login)
     ratelimit.clear(PER_ADDRESS, key=f"{login}:{client}")
     request._signed_in_login = login
+    # A two-step sign-in ends in a later request: the session carries it there.
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = login
 
 
-def remember_browser(request, response) -> None:
-    """Mark this browser as known for the login it just signed in with."""
-    login = getattr(request, "_signed_in_login", None)
+def knows_member(request, user) -> bool:
+    """Whether this browser has signed in as this member before (by any login)."""
+    return user.pk in _known_browser(request).get("members", [])
+
+
+def remember_browser(request, response, user=None) -> None:
+    """Mark this browser as known for the login it just signed in with (and for
+    the member, whichever login they typed)."""
+    session = getattr(request, "session", None)
+    login = getattr(request, "_signed_in_login", None) or (
+        session.pop(SESSION_KEY, None) if session is not None else None
+    )
     if not login or response is None:
         return
     browser = _known_browser(request)
     logins = [login] + [other for other in browser.get("logins", []) if other != login]
+    members = list(browser.get("members", []))
+    if user is not None and user.pk:
+        members = [user.pk] + [pk for pk in members if pk != user.pk]
     value = signing.dumps(
         {
             "id": browser.get("id") or secrets.token_hex(8),
             "logins": logins[:COOKIE_LOGINS],
+            "members": members[:COOKIE_LOGINS],
         },
         salt=COOKIE_SALT,
     )
@@ -162,3 +186,52 @@ def remember_browser(request, response) -> None:
         secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
         samesite="Lax",
     )
+
+
+# --- two-step codes ----------------------------------------------------------------
+
+CODE_PER_ADDRESS = "mfa_failed"
+CODE_PER_ACCOUNT = "mfa_failed_account"
+
+
+def _code_client(request, user) -> tuple[str, bool]:
+    browser = _known_browser(request)
+    if user.pk in browser.get("members", []):
+        return f"b{browser.get('id', '')}", True
+    return f"ip{client_ip(request)}", False
+
+
+def check_code(request, user) -> None:
+    """Before a two-step code is checked: raise ValidationError when this
+    attempt may not be made (the same rules as for passwords, by member)."""
+    client, known = _code_client(request, user)
+    pair = ratelimit.peek(CODE_PER_ADDRESS, key=f"{user.pk}:{client}")
+    if pair and pair[0] >= pair[1]:
+        raise ValidationError(
+            "Too many wrong codes from here. Please try again in "
+            f"{_wait(pair[2])}, or use one of your recovery codes later.",
+            code="too_many_login_attempts",
+        )
+    if known:
+        return
+    account = ratelimit.peek(CODE_PER_ACCOUNT, key=str(user.pk))
+    tried = ratelimit.peek(CODE_PER_ACCOUNT, key=f"{user.pk}:{client}:tried")
+    if account and account[0] >= account[1] and tried and tried[0] > 0:
+        raise ValidationError(
+            "This account has had many wrong codes lately. Please try again in "
+            f"{_wait(account[2])}.",
+            code="too_many_login_attempts",
+        )
+
+
+def record_code_failure(request, user) -> None:
+    client, known = _code_client(request, user)
+    ratelimit.hit(CODE_PER_ADDRESS, key=f"{user.pk}:{client}")
+    if not known:
+        ratelimit.hit(CODE_PER_ACCOUNT, key=str(user.pk))
+        ratelimit.hit(CODE_PER_ACCOUNT, key=f"{user.pk}:{client}:tried")
+
+
+def record_code_success(request, user) -> None:
+    client, _known = _code_client(request, user)
+    ratelimit.clear(CODE_PER_ADDRESS, key=f"{user.pk}:{client}")

@@ -68,6 +68,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.environ.get("SITE_NAME", "Defence & Politics Forum")
+# The index page's meta description (search results show it under the name).
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION",
+    "Discussion of defence, security and politics: forums, news and analysis.",
+)
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -86,6 +91,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "csp",
     # Lowest layer first (docs/architecture.md): each app imports only those above
     # it in this list.
@@ -135,6 +142,8 @@ MIDDLEWARE = [
     "forum.threads.middleware.MergedThreadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor are sent to set one up (accounts/safety.py).
+    "accounts.safety.StaffSecondFactorMiddleware",
     # Last: it reads an over-large body before the CSRF check does.
     "forum.core.keep.middleware.OversizedFormMiddleware",
 ]
@@ -216,8 +225,28 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
 # The forum's rules: usernames (accounts.adapter.clean_username, which applies
 # accounts.validators) and a sign-up form with a honeypot.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+}
 ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
+
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# and passkeys (WebAuthn, through the fido2 package) for every member. Failed
+# codes are counted by the forum's limits like failed passwords
+# (accounts/login_limits.py, through accounts/mfa.py). Staff must have a
+# second factor before they use the site (STAFF_MFA_REQUIRED, on in production;
+# the demo and the tests switch it on where they test it).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
+MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm"}
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+FORUM_STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not (DEBUG or TESTING))
+# "Sessions" (allauth.usersessions): where a member is signed in, recorded at
+# sign-in (no write per request).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # How many proxies in front of the site append the client's address to
 # X-Forwarded-For (forum/core/http.py client_ip): rate limits, IP logs and view
@@ -237,6 +266,12 @@ FORUM_RATE_LIMITS = {
     # softer one per login from everywhere that never refuses a fresh address.
     "login_failed": env_rate("RATE_LIMIT_LOGIN_FAILED", (5, 900)),
     "login_failed_account": env_rate("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", (20, 3600)),
+    # Wrong two-step codes after the right password, per member and address
+    # (or known browser), and per member from everywhere.
+    "mfa_failed": env_rate("RATE_LIMIT_MFA_FAILED", (5, 900)),
+    "mfa_failed_account": env_rate("RATE_LIMIT_MFA_FAILED_ACCOUNT", (20, 3600)),
+    # Appeals against moderator actions (forum.moderation), per member.
+    "appeal": env_rate("RATE_LIMIT_APPEAL", (5, 3600)),
     # The composer (forum/posts): uploads, draft saves, previews, poll votes.
     "upload": env_rate("RATE_LIMIT_UPLOAD", (30, 600)),
     "draft": env_rate("RATE_LIMIT_DRAFT", (120, 600)),

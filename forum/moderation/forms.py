@@ -157,3 +157,23 @@ class SpamCleanForm(forms.Form):
 
 class IpForm(forms.Form):
     ip = forms.GenericIPAddressField(label="IP address")
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why should the moderators look again?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few sentences; one appeal per action.",
+    )
+
+    def clean_text(self):
+        return limit_combining_marks(self.cleaned_data["text"])
+
+
+class DecideAppealForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("uphold", "Uphold: the action stands"), ("overturn", "Overturn")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note to the member", max_length=500, required=False)

@@ -134,6 +134,15 @@ class ModeratorLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Whose content or account it was: they see the entry in their own log
+    # ("Moderation of my posts") and may appeal it.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "moderator log entry"
@@ -143,6 +152,7 @@ class ModeratorLog(models.Model):
             models.Index(fields=["-created_at", "-id"], name="modlog_recent_idx"),
             models.Index(fields=["node_id", "-created_at"], name="modlog_node_idx"),
             models.Index(fields=["target_type", "target_id"], name="modlog_target_idx"),
+            models.Index(fields=["subject", "-created_at"], name="modlog_subject_idx"),
         ]
 
     def __str__(self):
@@ -265,6 +275,47 @@ class Ban(models.Model):
         return self.lifted_at is None and (
             self.expires_at is None or self.expires_at > now
         )
+
+
+class Appeal(models.Model):
+    """A member's one appeal against one moderator action on their content."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "The action stands"
+        OVERTURNED = "overturned", "The action was reversed"
+
+    entry = models.OneToOneField(
+        ModeratorLog, on_delete=models.CASCADE, related_name="appeal"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="appeal_open_idx",
+                condition=Q(status="open"),
+            )
+        ]
+
+    def __str__(self):
+        return f"Appeal by {self.member} on log entry {self.entry_id}"
 
 
 class PendingPost(Post):

@@ -1,4 +1,5 @@
-"""Reads for the moderator pages: the approval queue, reports, the log."""
+"""Reads for the moderator pages: the approval queue, reports, the log, appeals;
+and a member's own moderation log."""
 
 from dataclasses import dataclass, field
 
@@ -6,11 +7,12 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 
 from forum.core.pagination import PageNav, page_nav
-from forum.moderation.models import ModeratorLog, Report
+from forum.moderation.models import Appeal, ModeratorLog, Report
+from forum.moderation.services.appeals import may_appeal
 from forum.moderation.services.undo import can_be_undone
 from forum.policy import can_view_log_entry, moderated_node_ids, visible_node_ids
 from forum.posts.models import Post
-from forum.threads.models import Node
+from forum.threads.models import Node, Thread
 
 PER_PAGE = 50
 
@@ -96,6 +98,50 @@ def log_page(user, page: int) -> LogPage:
 
 
 @dataclass
+class MemberLogRow:
+    entry: ModeratorLog
+    appeal: object  # the member's Appeal, or None
+    can_appeal: bool
+
+
+@dataclass
+class MemberLogPage:
+    rows: list[MemberLogRow]
+    nav: PageNav
+
+
+def member_log_page(member, page: int) -> MemberLogPage:
+    """What moderators did to the member's content and account, newest first,
+    with the member's appeal of each (their own actions are not listed)."""
+    qs = ModeratorLog.objects.filter(subject=member).exclude(actor=member)
+    total = qs.count()
+    nav = page_nav(page, -(-total // PER_PAGE))
+    start = (nav.current - 1) * PER_PAGE
+    entries = list(qs[start : start + PER_PAGE])
+    found = {a.entry_id: a for a in Appeal.objects.filter(entry__in=entries)}
+    rows = [
+        MemberLogRow(
+            entry,
+            found.get(entry.pk),
+            entry.pk not in found and may_appeal(member, entry),
+        )
+        for entry in entries
+    ]
+    return MemberLogPage(rows=rows, nav=nav)
+
+
+def open_appeals(user, limit: int = 100) -> list:
+    """Open appeals on entries this moderator may see, oldest first."""
+    qs = Appeal.objects.filter(status=Appeal.Status.OPEN).select_related(
+        "entry", "member"
+    )
+    nodes = moderated_node_ids(user)
+    if nodes is not None:
+        qs = qs.filter(entry__node_id__in=nodes)
+    return list(qs[:limit])
+
+
+@dataclass
 class IpUser:
     author_id: int | None
     author_name: str
@@ -130,3 +176,23 @@ def unapproved_in(thread_id: int) -> int:
     return Post.objects.filter(
         Q(thread_id=thread_id) & Q(is_approved=False) & Q(is_deleted=False)
     ).count()
+
+
+@dataclass
+class ContentCounts:
+    threads: int
+    thread_posts: int
+    other_posts: int
+
+
+def content_counts(member) -> ContentCounts:
+    """What a spam clean-up of the member would delete (its confirmation)."""
+    threads = Thread.objects.filter(starter=member, is_deleted=False)
+    thread_ids = list(threads.values_list("pk", flat=True))
+    in_threads = Post.objects.filter(thread_id__in=thread_ids, is_deleted=False)
+    others = (
+        Post.objects.filter(author=member, is_deleted=False)
+        .exclude(position=0)
+        .exclude(thread_id__in=thread_ids)
+    )
+    return ContentCounts(len(thread_ids), in_threads.count(), others.count())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forum.moderation.views import members, queues, tools
+from forum.moderation.views import appeals, members, queues, tools
 
 app_name = "moderation"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("reports/<int:post_id>/handle", queues.handle_reports, name="handle_reports"),
     path("log/", queues.log, name="log"),
     path("log/<int:pk>/undo", queues.undo, name="undo"),
+    # a member's own log and appeals; the moderators' appeals queue
+    path("mine/", appeals.my_log, name="my_log"),
+    path("mine/<int:pk>/appeal", appeals.appeal, name="appeal"),
+    path("appeals/", appeals.queue, name="appeals"),
+    path("appeals/<int:pk>/decide", appeals.decide, name="decide_appeal"),
     # thread tools (thread and forum pages)
     path("threads/inline", tools.inline_threads, name="inline_threads"),
     path("threads/<int:pk>/move", tools.move_thread, name="move_thread"),
@@ -20,6 +25,7 @@ urlpatterns = [
     # post tools
     path("posts/<int:pk>/report", members.report, name="report"),
     path("posts/<int:pk>/ip", members.post_ip, name="post_ip"),
+    path("posts/<int:pk>/warn", members.warn_post, name="warn_post"),
     path("posts/<int:pk>/<slug:action>", tools.post_action, name="post_action"),
     # members
     path("banned/", members.banned, name="banned"),

@@ -1,10 +1,11 @@
 """The parts of every page that differ per viewer (forum/core/perviewer.py): the
-account menu (with the member's unread alerts count), the flash messages and
+account menu, the member's unread alerts count beside it, the flash messages and
 the theme; and `member_page`, the way a list page (the index, a forum, What's
 new, a profile) is served from a shared render with those parts and its own."""
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
 from django.contrib.messages import get_messages
 from django.shortcuts import render
@@ -20,15 +21,12 @@ _navs: OrderedDict[tuple, str] = OrderedDict()
 
 def _nav(request) -> str:
     """The account menu, rendered once per process for each member and what it
-    shows (name, avatar, role, unread alerts: a count on the member row, no
-    query; what apps add beside the alerts, like the unread conversations),
-    with a slot for the CSRF token of its log-out form (filled per request)."""
+    shows (name, avatar, role), with a slot for the CSRF token of its log-out
+    form (filled per request)."""
     user = request.user
     moderator = is_moderator(user)
     avatar = str(getattr(user, "avatar", ""))
-    unread = getattr(user, "unread_alert_count", 0)
-    items = nav_items(request)
-    key = (user.pk, user.username, avatar, moderator, user.is_staff, unread, items)
+    key = (user.pk, user.username, avatar, moderator, user.is_staff)
     with _lock:
         html = _navs.get(key)
         if html is not None:
@@ -41,6 +39,32 @@ def _nav(request) -> str:
         while len(_navs) > _NAV_LIMIT:
             _navs.popitem(last=False)
     return html
+
+
+@lru_cache(maxsize=128)
+def _alerts_link(unread: int) -> str:
+    context = {"user": _Counted(unread)}
+    return render_to_string("partials/_alerts_count.html", context)
+
+
+class _Counted:
+    """What the alerts link reads of a member: the same for every member with
+    this many unread alerts (a count on the member row, no query)."""
+
+    is_authenticated = True
+
+    def __init__(self, unread: int):
+        self.unread_alert_count = unread
+
+
+def _alerts(request) -> str:
+    """The header's alerts link with the member's unread count; nothing for a
+    guest. (The unread conversations' count, when there is one, is a part
+    beside it, filled the same way.)"""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return _alerts_link(getattr(user, "unread_alert_count", 0))
 
 
 def _messages(request) -> str:
@@ -59,8 +83,8 @@ _member_actions: dict[str, object] = {}
 
 
 def register_nav_item(name: str, draw) -> None:
-    """`draw(request) -> html` beside the alerts in the account menu (inside
-    the "nav" part: a shared render leaves it to each viewer)."""
+    """`draw(request) -> html` beside the alerts in the header's counts (inside
+    the "alerts" part: a shared render leaves it to each viewer)."""
     _nav_items[name] = draw
 
 
@@ -86,6 +110,7 @@ def member_actions(user, member_id: int) -> str:
 def forget_local() -> None:
     with _lock:
         _navs.clear()
+    _alerts_link.cache_clear()
 
 
 def chrome(request) -> dict:
@@ -95,6 +120,8 @@ def chrome(request) -> dict:
         # The menu's log-out form keeps the CSRF token's marker: filling puts
         # the page's one token in.
         "nav": lambda arg, inner: _nav(request),
+        # The alerts link, then what apps add beside it (unread conversations).
+        "alerts": lambda arg, inner: _alerts(request) + nav_items(request),
         "messages": lambda arg, inner: _messages(request),
         "theme": lambda arg, inner: getattr(request.user, "theme", "auto"),
     }

@@ -272,12 +272,12 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     # The header counts the member's unread alerts (the one about this page's
     # post is read by reading it); they watch the thread.
     assert (
-        '>Alerts <span class="badge" aria-hidden="true">2</span>'
+        '>Alerts</span> <span class="badge" aria-hidden="true">2</span>'
         in (pages["alerted"][0])
     )
     assert "Watching (with e-mail)" in pages["alerted"][0]
-    assert 'Conversations <span class="badge"' in pages["voted"][0]
-    assert 'Conversations <span class="badge"' not in pages["elsewhere"][0]
+    assert 'Conversations</span> <span class="badge"' in pages["voted"][0]
+    assert 'Conversations</span> <span class="badge"' not in pages["elsewhere"][0]
     # Follow and Ignore on the author card, as each viewer stands.
     assert ">Unfollow<" in pages["ignoring"][0]
     assert ">Unfollow<" not in pages["elsewhere"][0]

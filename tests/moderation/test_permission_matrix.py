@@ -116,7 +116,8 @@ def _thread_action(action, check):
         return Case(
             "post",
             reverse("moderation:thread_action", args=[board.thread.pk, action]),
-            {},
+            # A deletion goes through its confirmation step.
+            {"confirm": "1"} if action == "delete" else {},
             lambda: check(Thread.objects.get(pk=board.thread.pk)),
         )
 
@@ -340,7 +341,7 @@ MATRIX = {
         {**MODERATOR_HERE, "mod_other_forum": OK},
     ),
     "ban_member": (
-        _member_tool("ban", {"reason": "Trouble"}, _was_logged("ban")),
+        _member_tool("ban", {"reason": "Trouble", "confirm": "1"}, _was_logged("ban")),
         GLOBAL_STAFF,
     ),
     "spam_clean": (

@@ -45,17 +45,18 @@ def test_a_ban_with_a_bad_length_keeps_the_reason(board, client):
     assert not Ban.objects.exists()
 
 
-def test_a_spam_clean_up_without_the_tick_keeps_the_reason(board, client):
+def test_a_spam_clean_up_asks_first_and_keeps_the_reason(board, client):
     client.force_login(board.admin)
 
     response = client.post(
         reverse("moderation:spam_clean", args=[board.author.pk]), {"reason": REASON}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     form = soup(response).select_one(f"form[action='{response.request['PATH_INFO']}']")
-    assert form.select_one(".form-errors") is not None
+    assert form.select_one("input[name=confirm]")["value"] == "1"
     assert form.select_one("input[name=reason]")["value"] == REASON
+    assert "Ban Author permanently." in page_text(response)
     assert not Ban.objects.exists()
 
 

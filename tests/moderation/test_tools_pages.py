@@ -93,7 +93,7 @@ def test_inline_delete_of_several_posts_is_one_request(board, client):
 
     client.post(
         reverse("moderation:inline_posts", args=[board.thread.pk]),
-        {"action": "delete", "post_ids": ids, "reason": "Derail"},
+        {"action": "delete", "post_ids": ids, "reason": "Derail", "confirm": "1"},
     )
 
     deleted = Post.objects.filter(pk__in=ids, is_deleted=True, delete_reason="Derail")
@@ -106,7 +106,7 @@ def test_the_deletion_reason_is_shown_to_moderators_only(board, client):
     client.force_login(board.mod_here)
     client.post(
         reverse("moderation:post_action", args=[post.pk, "delete"]),
-        {"reason": "Personal attack"},
+        {"reason": "Personal attack", "confirm": "1"},
     )
 
     assert b"Personal attack" in client.get(board.thread.get_absolute_url()).content

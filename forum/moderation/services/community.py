@@ -242,7 +242,13 @@ def warn_member(
         label=member.username,
         node_id=post.thread.node_id if post else None,
         reason=reason,
-        after={"warning_id": warning.pk, "points": points, "active_points": total},
+        after={
+            "warning_id": warning.pk,
+            "points": points,
+            "active_points": total,
+            # The post that earned it, shown in the logs (the member's too).
+            **({"post_id": post.pk, "post_label": post_label(post)} if post else {}),
+        },
     )
     ban = None
     threshold = getattr(settings, "FORUM_WARNING_BAN_POINTS", 10)

@@ -31,7 +31,7 @@ def post_tools(context, row):
         "is_mod": is_mod,
         "can_report": can_report(user, post),
         "can_ip": is_mod and post.ip_address and can_view_ip(user, post),
-        "warn_url": reverse("moderation:member", kwargs={"pk": author.pk})
+        "warn_url": reverse("moderation:warn_post", kwargs={"pk": post.pk})
         if is_mod and author is not None and can_warn(user, author)
         else "",
         "held_thread": is_awaiting_approval(post.thread),
@@ -46,3 +46,8 @@ def moderates(context, node) -> bool:
 @register.filter
 def awaiting_approval(thread) -> bool:
     return is_awaiting_approval(thread)
+
+
+@register.simple_tag(takes_context=True)
+def may_report(context, post) -> bool:
+    return can_report(context["user"], post)

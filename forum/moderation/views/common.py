@@ -1,7 +1,7 @@
 """Helpers shared by the moderator views."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from forum.core.keep.pages import render_kept
 from forum.core.keep.typed import typed_from_request
@@ -54,3 +54,47 @@ def visible_threads(user, ids) -> list[Thread] | None:
     if len(threads) != len(ids):
         return None
     return [threads[pk] for pk in ids]
+
+
+# Fields a confirmation page carries over from the form that asked for it.
+_CARRIED = ("action", "next", "post_ids", "thread_ids", "days")
+
+
+def confirmed(request) -> bool:
+    return request.POST.get("confirm") == "1"
+
+
+def confirm_page(
+    request,
+    *,
+    title: str,
+    action_url: str,
+    consequences: list[str],
+    button: str,
+    cancel_url: str,
+    reason_required: bool = False,
+):
+    """The step before a destructive action (without JavaScript; with it, a
+    dialog says the same and sends confirm=1): what will happen, in counts,
+    the reason, and a button that looks dangerous. The form it came from is
+    carried over in hidden fields."""
+    carried = [
+        (name, value)
+        for name in _CARRIED
+        for value in request.POST.getlist(name)
+        if value != ""
+    ]
+    return render(
+        request,
+        "moderation/confirm.html",
+        {
+            "title": title,
+            "action_url": action_url,
+            "consequences": consequences,
+            "button": button,
+            "cancel_url": cancel_url,
+            "carried": carried,
+            "reason": request.POST.get("reason", "")[:200],
+            "reason_required": reason_required,
+        },
+    )

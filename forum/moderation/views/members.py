@@ -4,6 +4,7 @@ member tools (warn, ban, spam clean-up, IP addresses)."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,7 @@ from forum.moderation.models import Ban, MemberWarning
 from forum.moderation.services import community
 from forum.moderation.services.community import ReportRefused
 from forum.moderation.services.structure import ModerationRefused
+from forum.moderation.views.common import confirm_page, confirmed
 from forum.policy import (
     active_ban,
     ban_message,
@@ -81,7 +83,9 @@ def _tools_page(request, member, *, status: int = 200, **bound):
     what the moderator typed."""
     context = {
         "member": member,
-        "warnings": MemberWarning.objects.filter(member=member)[:50],
+        "warnings": MemberWarning.objects.filter(member=member).select_related(
+            "post__thread"
+        )[:50],
         "bans": Ban.objects.filter(member=member)[:20],
         "points": community.active_points(member),
         "current_ban": community.current_ban(member),
@@ -121,6 +125,41 @@ def warn(request, pk: int):
 
 
 @login_required
+def warn_post(request, pk: int):
+    """Warn the author of a post, for that post: the warning, the alert and the
+    log entries name it."""
+    post = get_post_for_user_or_404(request.user, pk)
+    member = post.author
+    if member is None:
+        raise Http404("The author of this post has left.")
+    require(can_warn(request.user, member), "You may not warn this member.")
+    posted = request.POST if request.method == "POST" else None
+    form = forms.WarnForm(posted, initial={"reason": ""})
+    if posted is not None and form.is_valid():
+        result = community.warn_member(
+            actor=request.user,
+            member=member,
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            days=form.cleaned_data["days"],
+            post=post,
+        )
+        text = (
+            f"{member} warned for post #{post.number}: {result.points} active points."
+        )
+        if result.ban:
+            text += " That reached the limit: they are banned for a while."
+        messages.success(request, text)
+        return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "moderation/warn_post.html",
+        {"post": post, "member": member, "form": form},
+        status=400 if posted is not None else 200,
+    )
+
+
+@login_required
 @require_POST
 def ban(request, pk: int):
     member = _member_for_tools(request, pk)
@@ -128,6 +167,23 @@ def ban(request, pk: int):
     form = forms.BanForm(request.POST)
     if not form.is_valid():
         return _tools_page(request, member, ban_form=form, status=400)
+    if not confirmed(request):
+        days = form.cleaned_data["days"]
+        return confirm_page(
+            request,
+            title=f"Ban {member}",
+            action_url=request.path,
+            consequences=[
+                f"Ban {member} "
+                + (f"for {_n(days, 'day')}" if days else "permanently")
+                + ": they can read but not post, react or report.",
+                "Show them the reason on every page they open.",
+                "Stay in the moderator log, where Undo lifts the ban.",
+            ],
+            button="Ban",
+            cancel_url=_tools_url(member),
+            reason_required=True,
+        )
     community.ban_member(
         actor=request.user,
         member=member,
@@ -156,6 +212,24 @@ def spam_clean(request, pk: int):
     member = _member_for_tools(request, pk)
     require(can_act_on_member(request.user, member), "You may not ban this member.")
     form = forms.SpamCleanForm(request.POST)
+    if not request.POST.get("confirm"):
+        counts = selectors.content_counts(member)
+        return confirm_page(
+            request,
+            title=f"Spam clean-up of {member}",
+            action_url=request.path,
+            consequences=[
+                f"Ban {member} permanently.",
+                f"Delete the {_n(counts.threads, 'thread')} they started, with "
+                f"{_n(counts.thread_posts, 'post')} in them.",
+                f"Delete their {_n(counts.other_posts, 'other post')} in other "
+                "threads.",
+                "Stay in the moderator log as one entry, whose Undo restores it all.",
+            ],
+            button="Ban and delete everything",
+            cancel_url=_tools_url(member),
+            reason_required=True,
+        )
     if not form.is_valid():
         return _tools_page(request, member, spam_form=form, status=400)
     try:
@@ -169,6 +243,10 @@ def spam_clean(request, pk: int):
         request, f"{member} is banned and their posts are deleted (undo in the log)."
     )
     return redirect(_tools_url(member))
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _tools_url(member) -> str:

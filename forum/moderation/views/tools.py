@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 from forum.moderation import forms, selectors
 from forum.moderation.services import content, structure
 from forum.moderation.services.structure import ModerationRefused
-from forum.moderation.views.common import back, ids_from, refuse, visible_threads
+from forum.moderation.views.common import (
+    back,
+    confirm_page,
+    confirmed,
+    ids_from,
+    refuse,
+    visible_threads,
+)
 from forum.policy import can_moderate, require
 from forum.posts.models import Post
 from forum.posts.selectors import get_post_for_user_or_404
@@ -47,6 +54,8 @@ def thread_action(request, pk: int, action: str):
     if action not in THREAD_ACTIONS:
         raise Http404("No such action.")
     thread = _moderated_thread(request, pk)
+    if action == "delete" and not confirmed(request):
+        return _confirm_thread_delete(request, [thread], request.path)
     done, run = THREAD_ACTIONS[action]
     try:
         run({"actor": request.user, "thread": thread, "reason": _reason(request)})
@@ -135,6 +144,8 @@ def inline_threads(request):
         return _inline_move(request, threads, fallback)
     if action == "merge":
         return _inline_merge(request, threads, fallback)
+    if action == "delete" and not confirmed(request):
+        return _confirm_thread_delete(request, threads, request.path)
     done, run = THREAD_ACTIONS[action]
     reason = _reason(request)
     with transaction.atomic():  # one intent: every selected thread or none
@@ -142,6 +153,48 @@ def inline_threads(request):
             run({"actor": request.user, "thread": thread, "reason": reason})
     messages.success(request, f"{done[:-1]} ({len(threads)} threads).")
     return back(request, fallback)
+
+
+def _confirm_thread_delete(request, threads, action_url):
+    posts = sum(thread.reply_count + 1 for thread in threads)
+    if len(threads) == 1:
+        what = f"Delete the thread “{threads[0].title}” and its {_n(posts, 'post')}"
+    else:
+        what = f"Delete {len(threads)} threads with {_n(posts, 'post')} in all"
+    return confirm_page(
+        request,
+        title="Delete thread" if len(threads) == 1 else "Delete threads",
+        action_url=action_url,
+        consequences=[
+            f"{what}: members will no longer see them; moderators still do.",
+            "Take them out of the forum's thread and post counts.",
+            "Stay in the moderator log, where Undo restores them.",
+        ],
+        button="Delete" if len(threads) > 1 else "Delete thread",
+        cancel_url=threads[0].get_absolute_url(),
+    )
+
+
+def _confirm_posts_delete(request, thread, posts, action_url):
+    authors = len({post.author_name for post in posts})
+    numbers = ", ".join(f"#{post.position + 1}" for post in posts[:20])
+    return confirm_page(
+        request,
+        title="Delete posts" if len(posts) > 1 else "Delete post",
+        action_url=action_url,
+        consequences=[
+            f"Delete {_n(len(posts), 'post')} ({numbers}) by "
+            f"{_n(authors, 'member')} in “{thread.title}”: members will no longer "
+            "see them; moderators still do.",
+            "Stay in the moderator log, where Undo restores them.",
+        ],
+        button="Delete" if len(posts) > 1 else "Delete post",
+        cancel_url=thread.get_absolute_url(),
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _confirming(request) -> bool:
@@ -222,6 +275,8 @@ def post_action(request, pk: int, action: str):
         raise Http404("No such action.")
     post = get_post_for_user_or_404(request.user, pk)
     require(can_moderate(request.user, post.thread.node), NOT_MODERATOR)
+    if action == "delete" and not confirmed(request):
+        return _confirm_posts_delete(request, post.thread, [post], request.path)
     done, run = POST_ACTIONS[action]
     try:
         run(actor=request.user, post=post, reason=_reason(request))
@@ -248,6 +303,9 @@ def inline_posts(request, pk: int):
         return _inline_restructure(request, thread, posts, action)
     if action not in POST_ACTIONS:
         return refuse(request, "Choose an action.", fallback)
+    if action == "delete" and not confirmed(request):
+        posts.sort(key=lambda p: p.position)
+        return _confirm_posts_delete(request, thread, posts, request.path)
     done, run = POST_ACTIONS[action]
     reason = _reason(request)
     try:

@@ -252,7 +252,17 @@ def test_benchmark_command_measures_every_page_as_guest_and_member(settings, tmp
 
     document = json.loads((tmp_path / "results.json").read_text())
     rows = {(r["target"], r["role"]): r for r in document["results"]}
-    assert len(rows) == 16
+    search_kinds = [
+        "search: two words",
+        "search: phrase",
+        "search: titles only",
+        "search: one member",
+        "search: per thread",
+    ]
+    for target in search_kinds:
+        for role in ("guest", "member"):
+            assert rows[(target, role)]["status"] == "ok", (target, role)
+    assert len(rows) == 2 * (len(targets) + len(search_kinds))
     for role in ("guest", "member"):
         assert rows[("ceiling", role)]["ratio"] == 1.0
         assert rows[("thread page 6", role)]["rps"] > 0

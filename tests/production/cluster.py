@@ -170,7 +170,7 @@ class Worker:
         self.log_path = log_path
 
     def __enter__(self) -> Worker:
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -188,6 +188,23 @@ class Worker:
             start_new_session=True,
         )
         return self
+
+    def drain(self, timeout: float = 120) -> None:
+        """Wait until the worker has run every task that is due. A test's rows
+        are flushed when it ends: a task whose row vanished under it stops the
+        worker (its result cannot be saved), so each test waits for the queue
+        first; and a worker that stopped anyway is started again."""
+        from django_tasks_db.models import DBTaskResult
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.close()
+                self.__enter__()
+            tasks = DBTaskResult.objects.all()
+            if not (tasks.ready().exists() or tasks.running().exists()):
+                return
+            time.sleep(0.1)
 
     def __exit__(self, *exc) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -37,6 +37,12 @@ def signed(settings):
     return cookies_for
 
 
+@pytest.fixture(autouse=True)
+def _queue_drained_before_the_flush(transactional_db, cluster):
+    yield
+    cluster[2].drain()
+
+
 @pytest.fixture
 def board(transactional_db):
     author = factories.MemberFactory(username="Windjammer")

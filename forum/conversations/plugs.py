@@ -9,6 +9,8 @@
   member's unread count exact (forum.posts.extensions counters).
 """
 
+from functools import lru_cache
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -101,9 +103,19 @@ def _nav_item(request) -> str:
 
 
 def _start_link(user, member_id: int) -> str:
+    # Drawn on every author card of a page: written out, not templated
+    # (on the profile too, through the same registry).
     if not can_start_conversation(user):
         return ""
-    return render_to_string("conversations/_start_link.html", {"member_id": member_id})
+    return (
+        f'<a class="button button--small" href="{_add_path()}?to={int(member_id)}">'
+        "Start conversation</a>"
+    )
+
+
+@lru_cache(maxsize=1)
+def _add_path() -> str:
+    return reverse("conversations:add")
 
 
 def install() -> None:

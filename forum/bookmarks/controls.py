@@ -2,9 +2,12 @@
 draws it in a thread page's "post-tools" region (plugs.py) and in the answer to
 a script that bookmarked a post without leaving the page (views.py)."""
 
+from functools import lru_cache
+
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from forum.bookmarks.forms import BookmarkForm
 
@@ -15,6 +18,11 @@ _ADD = (
     '<button type="submit" class="link-button bookmark__toggle">Bookmark</button>'
     "</form>{}</div>"
 )
+
+
+@lru_cache(maxsize=1)
+def _add_path() -> str:
+    return escape(reverse("bookmarks:add", args=[0]))
 
 
 def count_html(count: int) -> str:
@@ -31,12 +39,14 @@ def control_html(post_id: int, mine: dict | None, count: int, csrf_token: str) -
     None; `count`: how many members bookmarked it, shown to its author only (0
     for anyone else)."""
     if mine is None:  # the common case, drawn for every post of a page: no template
-        return format_html(
-            _ADD,
-            post_id,
-            reverse("bookmarks:add", args=[post_id]),
-            csrf_token,
-            count_html(count),
+        # and no URL reversing per post (both showed in a thread page's profile).
+        return mark_safe(  # noqa: S308 - every value escaped or an int
+            _ADD.format(
+                int(post_id),
+                _add_path().replace("/0/", f"/{int(post_id)}/", 1),
+                escape(csrf_token),
+                count_html(count),
+            )
         )
     form = BookmarkForm(
         initial={"note": mine["note"], "labels": ", ".join(mine["labels"])},

@@ -94,23 +94,27 @@ def ignore_member(*, member, ignored) -> None:
         raise IgnoreRefused(f"You can't ignore {ignored.username}.")
     if len(member.ignored_members) >= MAX_IGNORED:
         raise IgnoreRefused(f"You can ignore at most {MAX_IGNORED:,} members.")
-    User.objects.filter(pk=member.pk).exclude(
-        ignored_members__contains=[ignored.pk]
-    ).update(
-        ignored_members=Func(
-            F("ignored_members"), Value(ignored.pk), function="array_append"
-        )
-    )
-    member.refresh_from_db(fields=["ignored_members"])
+    _add_to(member, "ignored_members", ignored.pk)
 
 
 def unignore_member(*, member, ignored_id: int) -> None:
-    User.objects.filter(pk=member.pk).update(
-        ignored_members=Func(
-            F("ignored_members"), Value(ignored_id), function="array_remove"
-        )
+    _remove_from(member, "ignored_members", ignored_id)
+
+
+def _add_to(member, column: str, pk: int) -> None:
+    """Append `pk` to one of the member's id arrays, once, in one statement (two
+    tabs cannot lose one), and refresh the member's copy."""
+    User.objects.filter(pk=member.pk).exclude(**{f"{column}__contains": [pk]}).update(
+        **{column: Func(F(column), Value(pk), function="array_append")}
     )
-    member.refresh_from_db(fields=["ignored_members"])
+    member.refresh_from_db(fields=[column])
+
+
+def _remove_from(member, column: str, pk: int) -> None:
+    User.objects.filter(pk=member.pk).update(
+        **{column: Func(F(column), Value(pk), function="array_remove")}
+    )
+    member.refresh_from_db(fields=[column])
 
 
 MAX_FOLLOWED = 1000
@@ -133,23 +137,11 @@ def follow_member(*, member, followed) -> None:
         raise IgnoreRefused(f"You can't follow {followed.username}.")
     if len(member.followed_members) >= MAX_FOLLOWED:
         raise IgnoreRefused(f"You can follow at most {MAX_FOLLOWED:,} members.")
-    User.objects.filter(pk=member.pk).exclude(
-        followed_members__contains=[followed.pk]
-    ).update(
-        followed_members=Func(
-            F("followed_members"), Value(followed.pk), function="array_append"
-        )
-    )
-    member.refresh_from_db(fields=["followed_members"])
+    _add_to(member, "followed_members", followed.pk)
 
 
 def unfollow_member(*, member, followed_id: int) -> None:
-    User.objects.filter(pk=member.pk).update(
-        followed_members=Func(
-            F("followed_members"), Value(followed_id), function="array_remove"
-        )
-    )
-    member.refresh_from_db(fields=["followed_members"])
+    _remove_from(member, "followed_members", followed_id)
 
 
 def set_conversation_privacy(*, member, privacy: str) -> None:

@@ -26,11 +26,10 @@ $(STAMP): pyproject.toml
 run: venv
 	@env DEBUG=1 $(BIN)/python -m forum.core.devserver --host $(HOST) --port $(PORT)
 
-# Browser tests drive Chromium: the machine's own if there is one, otherwise
-# Playwright's build (downloaded on first use, where the network allows).
+# What pip cannot install (Chromium, redis-server, wrk) comes from Debian's
+# packages first (scripts/test-tools.sh), then the linters and the suite.
 test: lint
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-	  || command -v google-chrome >/dev/null 2>&1 || $(BIN)/python -m playwright install chromium
+	@./scripts/test-tools.sh
 	$(BIN)/python -m pytest
 
 # Style, and the architecture: the import contract in pyproject.toml fails the

@@ -128,6 +128,16 @@ class Post(models.Model):
             ),
             models.Index(fields=["author", "-created_at"], name="post_author_idx"),
             models.Index(fields=["-created_at"], name="post_created_idx"),
+            # Search walks the listed posts newest first without reading them
+            # (forum.search.selectors): thread and author are in the index, so
+            # filters on the thread (forum, prefix, tag) cost an index entry
+            # each, and only the posts that pass are read for their words.
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["thread", "author"],
+                condition=Q(is_approved=True, is_deleted=False),
+                name="post_listed_idx",
+            ),
             GinIndex(fields=["search_vector"], name="post_search_idx"),
         ]
 

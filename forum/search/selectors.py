@@ -10,9 +10,11 @@ Results are visible posts in visible threads of forums the viewer may see, ranke
 by ts_rank (newest first among equals), 20 a page, at most
 FORUM_SEARCH_MAX_RESULTS (200, as on XenForo) in all; with `group`, one per
 thread (its best post, and how many of its posts matched). A search is two
-statements: the candidates, the newest 201 matches walked newest first (an index
-on created_at, or the member's (author, created_at), for a common word; a bitmap
-of the matches for a rare one) and ranked in the same statement, only those
+statements: the candidates, the newest 201 matches walked newest first (the
+listed posts' index, post_listed_idx, which holds each post's thread and author
+so the forum, prefix and tag filters are checked before a post is read; or the
+member's (author, created_at) for a common word; a bitmap of the matches for a
+rare one) and ranked in the same statement, only those
 (ranking reads each candidate's vector: all of a common word's matches are a
 tenth of a million-post board); then the shown page, by id, with its snippets
 from ts_headline (so a page far down costs what the first does). Titles only
@@ -21,6 +23,7 @@ threads. Apps add filters (prefixes, tags) through forum.search.filters.
 """
 
 import html
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -28,7 +31,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import Exists, F, Func, OuterRef, TextField, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -168,7 +171,11 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     node_ids = descendant_ids(Node(pk=params.node_id)) if params.node_id else None
     posts = Post.objects.listed_for(user, node_ids=node_ids)
     if not params.titles_only:
-        posts = posts.filter(search_vector=query)
+        # Asked of each post the walk reaches (see _candidates), or of the
+        # word's matches from the index when they are few (the planner picks).
+        posts = posts.filter(
+            Exists(Post.objects.filter(pk=OuterRef("pk"), search_vector=query))
+        )
     if params.thread_id:
         posts = posts.filter(thread_id=params.thread_id)
     if params.member:
@@ -267,7 +274,42 @@ def _candidates(posts, vector, query) -> list[_Candidate]:
         .annotate(rank=SearchRank(vector, query))
         .values_list("pk", "thread_id", "created_at", "rank")
     )
-    return [_Candidate(*row) for row in rows]
+    with _walk_planner():
+        return [_Candidate(*row) for row in rows]
+
+
+@contextmanager
+def _walk_planner():
+    """The planner settings of the candidates statement, for that statement only.
+    Its walk reads post_listed_idx newest first (thread and author are in it, so
+    the forum, prefix and tag filters cost an index entry each) and opens only
+    the posts that pass, to test their words: a join of posts to themselves,
+    which PostgreSQL 18 would fold back into one scan reading every post it
+    walks. And no parallel workers: starting them costs more than the walk."""
+    names = {"max_parallel_workers_per_gather": "0"}
+    if connection.vendor == "postgresql" and connection.pg_version >= 180000:
+        names["enable_self_join_elimination"] = "off"
+    # Set for the session and put back after: two statements in or out of a
+    # transaction (one that fails and is rolled back takes the change with it).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "
+            + ", ".join(f"current_setting('{name}')" for name in names)
+            + ", "
+            + ", ".join(f"set_config('{name}', %s, false)" for name in names),
+            list(names.values()),
+        )
+        before = cursor.fetchone()[: len(names)]
+        restore = "SELECT " + ", ".join(
+            f"set_config('{name}', %s, false)" for name in names
+        )
+        try:
+            yield
+        except Exception:
+            if not connection.in_atomic_block:  # else the rollback restores them
+                cursor.execute(restore, list(before))
+            raise
+        cursor.execute(restore, list(before))
 
 
 def _per_thread(ranked: list[_Candidate]) -> list[_Candidate]:

@@ -388,3 +388,41 @@ def test_a_broad_search_ranks_the_newest_matches_and_says_there_are_more(
 
     assert "Results: 3+" in html
     assert results(html) == ["Patrol 3", "Patrol 4", "Patrol 2"]
+
+
+def test_a_tag_narrows_the_results_to_its_threads_replies_included(
+    client, forum_node, member, other_member
+):
+    from forum.threads import tagging
+
+    navy = post_thread(member, forum_node, "Fleet review", "Frigates on parade.")
+    other = post_thread(member, forum_node, "Budget talk", "Frigates cost money.")
+    tagging.set_thread_tags(thread=navy.thread, names=["Navy"], by=member)
+    factories.reply(
+        author=other_member, thread=navy.thread, body="Two more frigates next year."
+    )
+    factories.make_thread(author=member, node=forum_node, body="Frigates elsewhere.")
+
+    _, html = search(client, q="frigates", tag="navy")
+
+    assert results(html) == ["Fleet review", "Fleet review"]
+    assert other.thread.title not in html
+    _, unknown = search(client, q="frigates", tag="no such tag")
+    assert "There is no tag" in unknown and results(unknown) == []
+
+
+def test_a_search_leaves_the_connection_planning_as_before(client, forum_node, member):
+    """The candidates statement changes two planner settings for itself: every
+    page after it on the same connection is planned as before."""
+    from django.db import connection
+
+    post_thread(member, forum_node, "Frigates", "Frigates on parade.")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        before = cursor.fetchone()[0]
+
+    search(client, q="frigates")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == before != "0"

@@ -4,9 +4,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 
 from forum.search import filters, selectors
-from forum.threads.models import Node, Thread
+from forum.threads.models import Node, Prefix, Tag, Thread
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,42 @@ def query_kinds() -> list[Kind]:
             )
         )
     kinds.append(Kind("grouped per thread", one, replace(base, group=True), viewer))
+    commonest = (
+        Thread.objects.visible()
+        .filter(prefix__isnull=False)
+        .values("prefix_id")
+        .annotate(used=Count("id"))
+        .order_by("-used", "prefix_id")
+        .first()
+    )
+    prefix = Prefix.objects.get(pk=commonest["prefix_id"]) if commonest else None
+    if prefix:
+        kinds.append(
+            Kind(
+                "prefix-filtered",
+                f"{one} prefix={prefix.label}",
+                replace(base, prefix_id=prefix.pk),
+                viewer,
+            )
+        )
+    tag = Tag.objects.filter(synonym_of__isnull=True).order_by("-thread_count").first()
+    if tag and tag.thread_count:
+        kinds.append(
+            Kind(
+                "tag-filtered",
+                f"{one} tag={tag.name}",
+                replace(base, tag=tag.name),
+                viewer,
+            )
+        )
+        kinds.append(
+            Kind(
+                "tag-filtered, titles only",
+                f"{one} tag={tag.name}",
+                replace(base, tag=tag.name, titles_only=True),
+                viewer,
+            )
+        )
     for search_filter in filters.registered():  # prefixes, tags... when installed
         value = search_filter.sample() if search_filter.sample else None
         if value is not None:

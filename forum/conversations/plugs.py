@@ -5,6 +5,8 @@
 - the account menu shows the unread-conversations count beside the alerts (a column
   of the member row: no query), and the author card and profile offer "Start
   conversation" (forum.policy.viewer_parts' registries);
+- a renamed or deleted member's messages take their new name
+  (forum.posts.extensions.register_rename_hook);
 - `manage.py recount` makes the message counts, unread states and each
   member's unread count exact (forum.posts.extensions counters).
 """
@@ -119,7 +121,10 @@ def _add_path() -> str:
 
 
 def install() -> None:
+    from forum.conversations import services
+
     places.register_place_kind("conversation", _place)
+    extensions.register_rename_hook("conversations", services.on_member_renamed)
     register_nav_item("conversations", _nav_item)
     register_member_action("conversations", _start_link)
     for name, sql, snapshot in (

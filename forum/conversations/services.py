@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -283,3 +283,19 @@ def mark_read(*, user, participant, position: int) -> None:
 
 def set_starred(*, participant, starred: bool) -> None:
     Participant.objects.filter(pk=participant.pk).update(starred=starred)
+
+
+def on_member_renamed(*, member_id: int, name: str) -> None:
+    """A renamed or deleted member's messages, the conversations they started
+    and those whose last message is theirs name them by their new name."""
+    Message.objects.filter(author_id=member_id).update(author_name=name)
+    Conversation.objects.filter(starter_id=member_id).update(starter_name=name)
+    Conversation.objects.filter(
+        Exists(
+            Message.objects.filter(
+                conversation=OuterRef("pk"),
+                position=OuterRef("last_position"),
+                author_id=member_id,
+            )
+        )
+    ).update(last_poster_name=name)

@@ -11,7 +11,7 @@ from django.db.models import F, Func, Value
 from accounts.services import _delete_files, avatar_file_names, member_changed
 from forum.notifications import services as notifications
 from forum.policy import can_ignore
-from forum.posts import reactions
+from forum.posts import extensions, reactions
 from forum.posts.models import Post
 from forum.threads.models import Node, Thread
 
@@ -24,13 +24,15 @@ def deleted_member_name(pk: int) -> str:
 
 def rename_content(member, name: str) -> None:
     """Every post, thread and forum listing that names the member by their old
-    name names them by the new one."""
+    name names them by the new one, and whatever the add-ons keep by name
+    (conversations: forum.posts.extensions.register_rename_hook)."""
     Post.objects.filter(author=member).update(author_name=name)
     Thread.objects.filter(starter=member).update(starter_name=name)
     Thread.objects.filter(last_poster=member).update(last_poster_name=name)
     Node.objects.filter(last_poster=member).update(last_poster_name=name)
     reactions.on_member_renamed(member_id=member.pk, name=name)
     notifications.on_member_renamed(member_id=member.pk, name=name)
+    extensions.run_rename_hooks(member_id=member.pk, name=name)  # conversations...
 
 
 @transaction.atomic

@@ -114,6 +114,7 @@ class _Registry:
     reaction_hooks: dict[str, Callable] = field(default_factory=dict)
     counters: dict[str, Counter] = field(default_factory=dict)
     quote_sources: dict[str, Callable] = field(default_factory=dict)
+    rename_hooks: dict[str, Callable] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -195,6 +196,19 @@ def register_reaction_hook(name: str, hook: Callable) -> None:
     """`hook(*, post, by, reaction_type)`: a member's new reaction to a post
     (not a change of type, not a removal), inside the reaction's transaction."""
     _registry.reaction_hooks[name] = hook
+
+
+def register_rename_hook(name: str, hook: Callable) -> None:
+    """`hook(*, member_id, name)`: a member's name changed (an administrator's
+    rename, or "Deleted member <id>" for a deleted account); everything the
+    add-on stores under the old name takes the new one. Inside the change's
+    transaction."""
+    _registry.rename_hooks[name] = hook
+
+
+def run_rename_hooks(*, member_id: int, name: str) -> None:
+    for hook in _registry.rename_hooks.values():
+        hook(member_id=member_id, name=name)
 
 
 def register_counter(counter: Counter) -> None:

@@ -191,3 +191,19 @@ def test_recount_repairs_the_counters(crew, talk):
     call_command("recount")
     assert counter_drift() == {}
     assert fresh(crew["Saleem"]).unread_conversation_count == 1
+
+
+def test_a_deleted_members_messages_name_them_by_their_new_name(client, crew, talk):
+    windjammer, saleem = crew["Windjammer"], crew["Saleem"]
+    participant = talk.participants.get(user=windjammer)
+    services.reply(author=windjammer, participant=participant, body="Found them.")
+    from forum.members import services as member_services
+
+    member_services.delete_account(member=windjammer)
+
+    name = f"Deleted member {windjammer.pk}"
+    page = login(client, saleem).get(talk.get_absolute_url()).content.decode()
+    assert "Found them." in page and name in page
+    assert "Windjammer" not in page
+    inbox = client.get("/conversations/").content.decode()
+    assert "Harbour charts" in inbox and "Windjammer" not in inbox

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from forum import policy
 from forum.core.paths import path_for
-from forum.threads.models import thread_visibility
+from forum.threads.models import listed_node_ids, thread_visibility
 
 
 def post_visibility(user, *, thread=None) -> Q:
@@ -43,11 +43,9 @@ class PostQuerySet(models.QuerySet):
         everyone may see, in threads not deleted, in forums the viewer may see
         (and among `node_ids`, when given). Hidden posts a moderator or their
         author may open are not listed."""
-        nodes = set(policy.visible_node_ids(user))
-        if node_ids is not None:
-            nodes &= set(node_ids)
         return self.visible().filter(
-            thread__is_deleted=False, thread__node_id__in=nodes
+            thread__is_deleted=False,
+            thread__node_id__in=listed_node_ids(user, node_ids),
         )
 
     def visible_to(self, user, *, thread=None):

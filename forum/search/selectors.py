@@ -10,38 +10,34 @@ Results are visible posts in visible threads of forums the viewer may see, ranke
 by ts_rank (newest first among equals), 20 a page, at most
 FORUM_SEARCH_MAX_RESULTS (200, as on XenForo) in all; with `group`, one per
 thread (its best post, and how many of its posts matched). A search is two
-statements: the candidates, the newest 201 matches walked newest first (the
-listed posts' index, post_listed_idx, which holds each post's thread and author
-so the forum, prefix and tag filters are checked before a post is read; or the
-member's (author, created_at) for a common word; a bitmap of the matches for a
-rare one) and ranked in the same statement, only those
-(ranking reads each candidate's vector: all of a common word's matches are a
-tenth of a million-post board); then the shown page, by id, with its snippets
+statements (a few more when a forum, prefix or tag narrows it): the candidates,
+the newest 201 matches walked newest first and ranked in the same statement,
+only those (forum.search.candidates: how each kind of search walks); then the
+shown page, by id, with its snippets
 from ts_headline (so a page far down costs what the first does). Titles only
 reads the title index (migration 0001) and the first posts of the matching
 threads. Apps add filters (prefixes, tags) through forum.search.filters.
 """
 
 import html
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, TextField, Value
+from django.db.models import F, Func, TextField, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from forum import policy
 from forum.core.pagination import PageNav, page_nav
 from forum.posts.models import Post
 from forum.search import filters
+from forum.search.candidates import Candidate, max_results, newest
+from forum.search.candidates import narrowed as candidates_of_threads
 from forum.threads import tagging
-from forum.threads.models import Node, Thread
+from forum.threads.models import Node, Thread, listed_node_ids
 from forum.threads.reading import descendant_ids
 
 CONFIG = "english"
@@ -54,10 +50,6 @@ _HEADLINE_OPTIONS = (
     'ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
 )
 _TITLE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
-
-
-def _max_results() -> int:
-    return getattr(settings, "FORUM_SEARCH_MAX_RESULTS", 200)
 
 
 @dataclass(frozen=True)
@@ -170,12 +162,7 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
     node_ids = descendant_ids(Node(pk=params.node_id)) if params.node_id else None
     posts = Post.objects.listed_for(user, node_ids=node_ids)
-    if not params.titles_only:
-        # Asked of each post the walk reaches (see _candidates), or of the
-        # word's matches from the index when they are few (the planner picks).
-        posts = posts.filter(
-            Exists(Post.objects.filter(pk=OuterRef("pk"), search_vector=query))
-        )
+    threads = Thread.objects.listed_for(user, node_ids=node_ids)
     if params.thread_id:
         posts = posts.filter(thread_id=params.thread_id)
     if params.member:
@@ -191,25 +178,33 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         posts = posts.filter(author_id=member.pk)
     if params.prefix_id:
         posts = posts.filter(thread__prefix_id=params.prefix_id)
+        threads = threads.filter(prefix_id=params.prefix_id)
     if params.tag:
         tags = tagging.resolve([params.tag], create=False)
         if not tags:
             results.notice = f'There is no tag "{params.tag}".'
             return results
         posts = posts.filter(thread__thread_tags__tag=tags[0])
-    if params.date_from:
-        posts = posts.filter(created_at__gte=_day_start(params.date_from))
-    if params.date_to:
-        posts = posts.filter(
-            created_at__lt=_day_start(params.date_to + timedelta(days=1))
-        )
+        threads = threads.filter(thread_tags__tag=tags[0])
+
+    def narrow(found):
+        """The filters on posts themselves: dates, and the add-ons'."""
+        if params.date_from:
+            found = found.filter(created_at__gte=_day_start(params.date_from))
+        if params.date_to:
+            found = found.filter(
+                created_at__lt=_day_start(params.date_to + timedelta(days=1))
+            )
+        return filters.apply(found, params, query)
+
+    posts = narrow(posts)
     vector = F("search_vector")
     if params.titles_only:
         # The threads whose titles match, from their own index (migration 0001:
         # a few hundred rows for a common word, not a tenth of the board's
         # posts), then each one's first post.
         vector = TitleVector(F("thread__title"))
-        threads = title_matches(query)
+        matched = title_matches(query)
         narrowed = (
             params.member
             or params.date_from
@@ -221,16 +216,20 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         if not narrowed:
             # Nothing else narrows: the newest matching threads are the
             # candidates (their first posts), so only those are joined.
-            threads = threads.filter(
-                node_id__in=policy.visible_node_ids(user)
-                if node_ids is None
-                else set(node_ids) & set(policy.visible_node_ids(user))
-            ).order_by("-created_at", "-id")[: _max_results() + 1]
-        posts = posts.filter(position=0, thread_id__in=threads)
-    posts = filters.apply(posts, params, query)
-
-    candidates = _candidates(posts, vector, query)
-    results.capped = len(candidates) > _max_results()
+            matched = matched.filter(
+                node_id__in=listed_node_ids(user, node_ids)
+            ).order_by("-created_at", "-id")[: max_results() + 1]
+        posts = posts.filter(position=0, thread_id__in=matched)
+        candidates = newest(posts, vector, query)
+    elif (params.node_id or params.prefix_id or params.tag) and not (
+        params.member or params.thread_id
+    ):
+        # Kept to some threads, from all the board's posts (one member's or
+        # one thread's posts have their own index): forum.search.candidates.
+        candidates = candidates_of_threads(posts, threads, query, narrow=narrow)
+    else:
+        candidates = newest(posts.filter(search_vector=query), vector, query)
+    results.capped = len(candidates) > max_results()
     if results.capped:
         candidates.remove(min(candidates, key=lambda c: (c.created_at, c.pk)))
     ranked = sorted(
@@ -253,68 +252,9 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     return results
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    pk: int
-    thread_id: int
-    created_at: datetime
-    rank: float
-    in_thread: int = 1  # grouped: how many of the thread's posts matched
-
-
-def _candidates(posts, vector, query) -> list[_Candidate]:
-    """The newest FORUM_SEARCH_MAX_RESULTS + 1 matches, each with its rank: one
-    statement. Newest first is a walk down (author, created_at) or created_at
-    for a common word, and a bitmap of the matches for a rare one (the planner
-    picks); only these rows are ranked (ranking reads each one's vector: all of
-    a common word's would be a tenth of a million-post board)."""
-    newest = posts.order_by("-created_at", "-id").values("pk")[: _max_results() + 1]
-    rows = (
-        Post.objects.filter(pk__in=newest)
-        .annotate(rank=SearchRank(vector, query))
-        .values_list("pk", "thread_id", "created_at", "rank")
-    )
-    with _walk_planner():
-        return [_Candidate(*row) for row in rows]
-
-
-@contextmanager
-def _walk_planner():
-    """The planner settings of the candidates statement, for that statement only.
-    Its walk reads post_listed_idx newest first (thread and author are in it, so
-    the forum, prefix and tag filters cost an index entry each) and opens only
-    the posts that pass, to test their words: a join of posts to themselves,
-    which PostgreSQL 18 would fold back into one scan reading every post it
-    walks. And no parallel workers: starting them costs more than the walk."""
-    names = {"max_parallel_workers_per_gather": "0"}
-    if connection.vendor == "postgresql" and connection.pg_version >= 180000:
-        names["enable_self_join_elimination"] = "off"
-    # Set for the session and put back after: two statements in or out of a
-    # transaction (one that fails and is rolled back takes the change with it).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT "
-            + ", ".join(f"current_setting('{name}')" for name in names)
-            + ", "
-            + ", ".join(f"set_config('{name}', %s, false)" for name in names),
-            list(names.values()),
-        )
-        before = cursor.fetchone()[: len(names)]
-        restore = "SELECT " + ", ".join(
-            f"set_config('{name}', %s, false)" for name in names
-        )
-        try:
-            yield
-        except Exception:
-            if not connection.in_atomic_block:  # else the rollback restores them
-                cursor.execute(restore, list(before))
-            raise
-        cursor.execute(restore, list(before))
-
-
-def _per_thread(ranked: list[_Candidate]) -> list[_Candidate]:
+def _per_thread(ranked: list[Candidate]) -> list[Candidate]:
     """One result per thread, its best-ranked post, with how many matched."""
-    best: dict[int, _Candidate] = {}
+    best: dict[int, Candidate] = {}
     counts: dict[int, int] = {}
     for candidate in ranked:
         counts[candidate.thread_id] = counts.get(candidate.thread_id, 0) + 1
@@ -325,7 +265,7 @@ def _per_thread(ranked: list[_Candidate]) -> list[_Candidate]:
     ]
 
 
-def _hits(shown: list[_Candidate], vector, query, params) -> list[SearchHit]:
+def _hits(shown: list[Candidate], vector, query, params) -> list[SearchHit]:
     """The page's posts with their highlights: ts_headline runs for these
     rows only."""
     headline_source = (

@@ -118,6 +118,15 @@ def thread_visibility(user, prefix: str = "") -> Q:
     return in_sight & shown
 
 
+def listed_node_ids(user, node_ids=None) -> set[int]:
+    """The forums whose threads the lists show this viewer: those they may see,
+    among `node_ids` when given."""
+    nodes = set(policy.visible_node_ids(user))
+    if node_ids is not None:
+        nodes &= set(node_ids)
+    return nodes
+
+
 class ThreadQuerySet(models.QuerySet):
     def visible(self):
         """Threads everyone may see (in forums they may see): not deleted."""
@@ -126,6 +135,15 @@ class ThreadQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The threads this viewer may see (forum.policy.can_view_thread)."""
         return self.filter(thread_visibility(user))
+
+    def listed_for(self, user, *, node_ids=None):
+        """Threads whose posts the lists show this viewer (search, What's new,
+        profiles): not deleted, in forums the viewer may see (and among
+        `node_ids`, when given). Post.objects.listed_for is these threads'
+        visible posts."""
+        return self.filter(
+            is_deleted=False, node_id__in=listed_node_ids(user, node_ids)
+        )
 
     def in_node(self, node):
         return self.filter(node=node)

@@ -153,6 +153,9 @@ def test_lists_show_what_everyone_may_see_where_the_viewer_may_look(hidden_board
     }
 
     assert _ids(Post.objects.listed_for(viewer)) == expected
+    # A narrowed search lists the visible posts of these threads by their ids.
+    threads = Thread.objects.listed_for(viewer).values_list("pk", flat=True)
+    assert _ids(Post.objects.visible().filter(thread_id__in=threads)) == expected
 
 
 def test_the_board_has_every_kind_of_hidden_post(hidden_board):

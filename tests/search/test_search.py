@@ -409,20 +409,3 @@ def test_a_tag_narrows_the_results_to_its_threads_replies_included(
     assert other.thread.title not in html
     _, unknown = search(client, q="frigates", tag="no such tag")
     assert "There is no tag" in unknown and results(unknown) == []
-
-
-def test_a_search_leaves_the_connection_planning_as_before(client, forum_node, member):
-    """The candidates statement changes two planner settings for itself: every
-    page after it on the same connection is planned as before."""
-    from django.db import connection
-
-    post_thread(member, forum_node, "Frigates", "Frigates on parade.")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        before = cursor.fetchone()[0]
-
-    search(client, q="frigates")
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        assert cursor.fetchone()[0] == before != "0"

@@ -11,7 +11,7 @@ from tests.querycount import queries_for
 # its snippets (+ session and self for a member), and the two statements that
 # set the candidates statement's planner settings and put them back. The
 # viewer's forums come from the permission module's cached policy.
-SEARCH_BUDGET = {"guest": 10, "member": 12}
+SEARCH_BUDGET = {"guest": 8, "member": 10}
 
 
 @pytest.mark.parametrize("viewer", ["guest", "member"], indirect=True)

@@ -76,6 +76,22 @@ def query_kinds() -> list[Kind]:
                 viewer,
             )
         )
+    small = (
+        Node.objects.forums()
+        .filter(thread_count__gt=0)
+        .order_by("thread_count", "id")
+        .first()
+    )
+    if small and small != forum:
+        for word in dict.fromkeys((one, two)):
+            kinds.append(
+                Kind(
+                    f"small forum ({word})",
+                    f"{word} in {small.title}",
+                    replace(base, q=word, node_id=small.pk),
+                    viewer,
+                )
+            )
     kinds.append(Kind("grouped per thread", one, replace(base, group=True), viewer))
     commonest = (
         Thread.objects.visible()

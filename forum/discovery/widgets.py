@@ -1,6 +1,5 @@
 """Sidebar widgets: "<forum> Latest Posts" blocks on the index, forum and thread
-pages, and tag clouds (the most used tags, forum.threads.tagging.cloud: one query
-more for the block, under the same cache).
+pages, and tag clouds (the most used tags, forum.threads.tag_counts.cloud).
 
 All the blocks of a page come from one query (a lateral join takes each widget's
 newest threads through the forum listing index), and the result is shared by every
@@ -8,9 +7,15 @@ viewer for FORUM_SIDEBAR_CACHE_SECONDS (30 by default) in the "pages" cache, whi
 is off the database: most page views cost no query for the sidebar at all. A new
 post may therefore take that long to appear in a block; editing a widget in the
 admin shows at once.
+
+A tag cloud counts only the threads its viewer may see (a tag used only in a
+private forum must not show its name or count to those who cannot look there),
+so the shared widgets keep no cloud of their own: each viewer's is filled in
+from a copy kept per audience (the forums a viewer may see; guests share one,
+each role's shared render another), one grouped query when that copy is stale.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -21,7 +26,7 @@ from django.urls import reverse
 from forum.core import pagecache
 from forum.discovery.models import SidebarWidget
 from forum.policy import can_view_node
-from forum.threads import tagging
+from forum.threads import tag_counts
 from forum.threads.models import Node, Thread, slug_kwargs
 
 POSITIONS = {
@@ -47,8 +52,10 @@ class Widget:
     title: str
     node: Node | None
     threads: list[WidgetThread] = field(default_factory=list)
-    # A tag cloud (forum.threads.tagging.cloud): name, key, thread_count, size.
+    # A tag cloud (forum.threads.tag_counts.cloud): name, key, thread_count,
+    # size; the viewer's, filled in by sidebar_widgets (cloud_limit tags).
     tags: list[dict] | None = None
+    cloud_limit: int = 0
 
 
 def _cache_seconds() -> int:
@@ -136,7 +143,8 @@ def _load(position: str) -> list[Widget]:
             widgets[widget_id] = Widget(
                 title=widget_title or "Tags",
                 node=None,
-                tags=tagging.cloud(limit=widget_limit * 6),
+                tags=[],  # nobody's: the viewer's cloud replaces it
+                cloud_limit=widget_limit * 6,
             )
             continue
         if widget is None:
@@ -170,20 +178,48 @@ def _load(position: str) -> list[Widget]:
     return list(widgets.values())
 
 
+def _cloud(user, limit: int) -> list[dict]:
+    """The tag cloud of this viewer's audience: the copy shared by everyone who
+    sees the same forums, or one grouped query."""
+    nodes = tag_counts.audience(user)
+    seconds = _cache_seconds()
+    if seconds <= 0:
+        return tag_counts.cloud(nodes, limit=limit)
+    cache = _cache()
+    key = (
+        f"sidebar:cloud:{cache.get(_VERSION_KEY, 0)}:{limit}:"
+        f"{tag_counts.audience_key(nodes)}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = tag_counts.cloud(nodes, limit=limit)
+        cache.set(key, found, seconds)
+    return found
+
+
 def sidebar_widgets(user, position: str) -> list[Widget]:
     """The widgets configured for a page position ("index", "thread", "forum")
-    with their threads, minus forums this viewer may not see. At most one query,
-    none while the shared copy is fresh."""
+    with their threads, minus forums this viewer may not see, and tag clouds
+    counting what this viewer may see. At most one query (and one per tag
+    cloud), none while the shared copies are fresh."""
     if position not in POSITIONS:
         raise ValueError(f"Unknown sidebar position: {position!r}")
     seconds = _cache_seconds()
     if seconds > 0:
         cache = _cache()
-        key = f"sidebar:{position}:{cache.get(_VERSION_KEY, 0)}"
+        # "c": widgets that keep no cloud (older copies kept everyone's).
+        key = f"sidebar:c:{position}:{cache.get(_VERSION_KEY, 0)}"
         widgets = cache.get(key)
         if widgets is None:
             widgets = _load(position)
             cache.set(key, widgets, seconds)
     else:
         widgets = _load(position)
-    return [w for w in widgets if w.node is None or can_view_node(user, w.node)]
+    shown = []
+    for widget in widgets:
+        if widget.cloud_limit:
+            widget = replace(widget, tags=_cloud(user, widget.cloud_limit))
+        elif widget.node is not None and not can_view_node(user, widget.node):
+            continue
+        shown.append(widget)
+    return shown

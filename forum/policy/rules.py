@@ -155,6 +155,11 @@ def visible_node_ids(user) -> set[int]:
     }
 
 
+def every_node_id() -> set[int]:
+    """Every node there is, from the snapshot's tree (no query)."""
+    return set(_snapshot(AnonymousUser()).parents)
+
+
 def child_node_ids(node) -> list[int]:
     """The nodes right below this one, from the snapshot's tree (no query)."""
     snapshot = _snapshot(AnonymousUser(), node)

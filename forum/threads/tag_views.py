@@ -1,30 +1,37 @@
 """The tag page (/tags/<key>/) and the tag suggestions of the tag field.
 
-The tag page lists threads from every forum the viewer may see, so it is
-rendered for each viewer (no shared render, no guest cache): what it shows
-follows the one visibility rule on every request."""
+These pages list threads and counts from every forum the viewer may see, so
+they are rendered for each viewer (no shared render, no guest cache): what they
+show follows the one visibility rule on every request. A tag the viewer has no
+thread under is, to them, no tag at all (a 404, a tag never suggested), unless
+staff made it official: official tags are public on purpose."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from forum.core.pagination import parse_page
-from forum.threads import selectors, tagging
+from forum.threads import selectors, tag_counts, tagging
 
 
 def tag(request, key: str):
     found = selectors.get_tag_or_404(key)
+    page = selectors.tag_page(request.user, found, parse_page(request.GET.get("page")))
+    if not page.total and not found.is_official:
+        raise Http404("No such tag.")  # nothing here this viewer may see
     if found.key != key:  # a synonym, or another spelling
         return redirect(found.get_absolute_url(), permanent=True)
-    page = selectors.tag_page(request.user, found, parse_page(request.GET.get("page")))
     return render(request, "threads/tag.html", {"page": page, "tag": found})
 
 
 @require_GET
 def suggest(request):
-    """Existing tags starting with `q`, official and most used first, as JSON
-    ({"tags": [{"name", "key", "official", "threads"}]}). One query."""
-    found = tagging.suggest(request.GET.get("q", "")[:50])
+    """Existing tags starting with `q` that the viewer has threads under (or
+    official ones), official and most used first, with the viewer's counts, as
+    JSON ({"tags": [{"name", "key", "official", "threads"}]}). One query."""
+    found = tag_counts.suggest(
+        request.user, tagging.normalize(request.GET.get("q", "")[:50])
+    )
     return JsonResponse(
         {
             "tags": [

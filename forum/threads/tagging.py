@@ -10,11 +10,12 @@ types a synonym files the thread under its tag.
 every change: tags set on a thread (`set_thread_tags`), a thread deleted or
 restored (`thread_shown`, called by forum.posts' delete and restore, which every
 moderator tool goes through). `manage.py recount` rebuilds it (RECOUNT_SQL).
+It counts forums some viewers may not see: what a viewer is shown of tags comes
+from forum.threads.tag_counts, which counts only the threads they may see.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -189,53 +190,6 @@ def thread_shown(thread_id: int, *, shown: bool) -> None:
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
         invalidate(*(f"tag:{pk}" for pk in ids))
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    name: str
-    key: str
-    official: bool
-    threads: int
-
-
-def suggest(text: str, *, limit: int = 8) -> list[Suggestion]:
-    """Tags whose key starts with what was typed, official first, then the
-    most used (synonyms lead to their tag). One query on the unique key index."""
-    key = normalize(text)
-    if not key:
-        return []
-    rows = (
-        Tag.objects.filter(key__startswith=key)
-        .select_related("synonym_of")
-        .order_by("-is_official", "-thread_count", "key")[: limit * 2]
-    )
-    found, seen = [], set()
-    for row in rows:
-        tag = row.synonym_of or row
-        if tag.pk in seen:
-            continue
-        seen.add(tag.pk)
-        found.append(Suggestion(tag.name, tag.key, tag.is_official, tag.thread_count))
-    return found[:limit]
-
-
-def cloud(limit: int = 30) -> list[dict]:
-    """The most used tags with a size from 1 to 5 (their counts on a log
-    scale), by name. One query through tag_cloud_idx."""
-    import math
-
-    rows = list(
-        Tag.objects.filter(synonym_of__isnull=True, thread_count__gt=0)
-        .order_by("-thread_count")
-        .values("name", "key", "thread_count")[:limit]
-    )
-    if not rows:
-        return []
-    top = math.log(rows[0]["thread_count"] + 1)
-    for row in rows:
-        row["size"] = 1 + round(4 * math.log(row["thread_count"] + 1) / top)
-    return sorted(rows, key=lambda r: r["name"].casefold())
 
 
 def threads_of(tag) -> list[int]:

@@ -21,13 +21,15 @@ from django.test import Client
 from forum.bookmarks import services as bookmarks
 from forum.conversations import services as conversations
 from forum.core import timefmt
+from forum.discovery.models import SidebarWidget
 from forum.moderation.services import community
 from forum.notifications.services import Kind, notify, watch_thread
 from forum.posts.drafts.services import save_draft
 from forum.posts.models import Post
 from forum.posts.polls import services as polls
+from forum.threads import tagging
 from tests import factories
-from tests.moderation.conftest import make_moderator
+from tests.moderation.conftest import make_moderator, make_private, set_permissions
 
 KINDS = [
     "guest",
@@ -147,6 +149,17 @@ def board(db, frozen, forum_node, reaction_types, settings):
     community.ban_member(
         actor=people["staff"], member=people["banned"], reason="Trolling", days=2
     )
+    # A tag cloud beside the index and the thread page: its counts are those of
+    # the threads each viewer may see (a forum for members, a staff room).
+    SidebarWidget.objects.create(kind=SidebarWidget.Kind.TAGS, show_on_forums=True)
+    lounge = factories.ForumFactory(title="Lounge", parent=forum_node.parent)
+    set_permissions(lounge, "guest", can_view=False)
+    staff_room = factories.ForumFactory(title="Staff room", parent=forum_node.parent)
+    make_private(staff_room)
+    tagging.set_thread_tags(thread=thread, names=["Talks"], by=people["author"])
+    for node, names in ((lounge, ["Talks", "Mess"]), (staff_room, ["Talks", "Coup"])):
+        tagged = factories.make_thread(author=people["staff"], node=node)
+        tagging.set_thread_tags(thread=tagged, names=names, by=people["staff"])
     thread.refresh_from_db()
     return thread, people
 
@@ -356,3 +369,17 @@ def test_a_part_nobody_fills_yields_the_viewers_own_page(board, settings, monkey
     settings.FORUM_STRICT_PARTS = True
     with pytest.raises(CannotFill):
         _client(people, "author").get(url)
+
+
+def test_the_tag_cloud_of_a_shared_render_counts_what_its_role_may_see(board):
+    thread, people = board
+    cloud = re.compile(r"tag-cloud__tag[^>]*>([^<]*)<span[^>]*> \((\d+) threads")
+    seen = {}
+    for kind in ("guest", "other", "reacted", "staff"):
+        html, how = _page(_client(people, kind), thread.get_absolute_url())
+        seen[kind] = dict(cloud.findall(html))
+        seen[kind + " served"] = how
+    assert seen["guest"] == {"Talks": "1"}
+    assert seen["other"] == seen["reacted"] == {"Mess": "1", "Talks": "2"}
+    assert seen["reacted served"] == "member-hit"
+    assert seen["staff"] == {"Coup": "1", "Mess": "1", "Talks": "3"}

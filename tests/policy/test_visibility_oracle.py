@@ -19,6 +19,7 @@ from forum.moderation.services import community, content
 from forum.policy import can_moderate, can_view_post, can_view_thread
 from forum.posts import selectors, services
 from forum.posts.models import Post
+from forum.threads import tag_counts, tagging
 from forum.threads.models import Thread
 from tests import factories
 from tests.moderation.conftest import make_moderator, make_private
@@ -156,6 +157,25 @@ def test_lists_show_what_everyone_may_see_where_the_viewer_may_look(hidden_board
     # A narrowed search lists the visible posts of these threads by their ids.
     threads = Thread.objects.listed_for(viewer).values_list("pk", flat=True)
     assert _ids(Post.objects.visible().filter(thread_id__in=threads)) == expected
+
+
+@pytest.mark.parametrize("kind", VIEWERS)
+def test_tag_counts_count_the_threads_the_lists_show_the_viewer(hidden_board, kind):
+    viewer = hidden_board.viewers[kind]
+    for thread in hidden_board.threads:
+        names = ["Everywhere", f"Only {thread.node.title}"]
+        tagging.set_thread_tags(thread=thread, names=names, by=None)
+    expected = {}
+    for thread in hidden_board.threads:
+        if can_view_thread(viewer, thread) and not thread.is_deleted:
+            for name in ("Everywhere", f"Only {thread.node.title}"):
+                expected[name] = expected.get(name, 0) + 1
+
+    nodes = tag_counts.audience(viewer)
+    cloud = tag_counts.cloud(nodes, limit=10)
+    assert {row["name"]: row["thread_count"] for row in cloud} == expected
+    found = tag_counts.suggest(viewer, "only") + tag_counts.suggest(viewer, "every")
+    assert {s.name: s.threads for s in found} == expected
 
 
 def test_the_board_has_every_kind_of_hidden_post(hidden_board):

@@ -13,6 +13,7 @@ FORUM_MAX_TITLE_LENGTH = 200
 # Tags a thread may carry (forum.threads.tagging), and the longest a tag may be.
 FORUM_MAX_TAGS_PER_THREAD = env_int("FORUM_MAX_TAGS_PER_THREAD", 5)
 FORUM_MAX_TAG_LENGTH = 30
+FORUM_TAGS_PER_PAGE = 60  # the tags index (/tags/)
 FORUM_MAX_BODY_LENGTH = 50_000
 FORUM_DELETE_WINDOW_SECONDS = env_int("FORUM_DELETE_WINDOW_SECONDS", 24 * 3600)
 FORUM_FLOOD_SECONDS = env_int("FORUM_FLOOD_SECONDS", 5)

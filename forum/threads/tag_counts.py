@@ -4,7 +4,7 @@
 viewer who cannot see some forum, it would tell them of the threads there: a
 tag used only in the staff room would give away its name and how busy it is.
 So every tag name and count a viewer is shown (the tag cloud, the suggestions
-of the tag field) comes from here, and counts only the threads
+of the tag field, the tags index) comes from here, and counts only the threads
 the lists show them: not deleted, in a forum they may see
 (`forum.policy.visible_node_ids`), the rule of `Post.objects.listed_for`.
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from forum import policy
+from forum.core.pagination import PageNav, page_nav
 
 
 def audience(user) -> frozenset[int] | None:
@@ -146,3 +147,51 @@ def suggest(user, key: str, *, limit: int = 8) -> list[Suggestion]:
     sql += " ORDER BY is_official DESC, n DESC, key LIMIT %s"
     rows = _rows(sql, [*params, _like_prefix(key), limit])
     return [Suggestion(name, key, official, n) for name, key, official, n in rows]
+
+
+@dataclass(frozen=True)
+class IndexedTag:
+    name: str
+    key: str
+    official: bool
+    threads: int
+
+
+@dataclass
+class TagIndex:
+    tags: list[IndexedTag]
+    nav: PageNav
+    total: int
+    query: str
+
+
+def tag_index(user, *, key: str, page: int, per_page: int) -> TagIndex:
+    """The tags the viewer has threads under (whose key holds `key`, when
+    given), by name, with the viewer's counts: a page of them and how many
+    there are. One statement; one more for a page past the end."""
+    nodes = audience(user)
+    counts, params = _counts_sql(nodes)
+    where = ""
+    if key:
+        where = " AND g.key LIKE %s"
+        params = [*params, "%" + _like_prefix(key)]
+    sql = (
+        "SELECT g.name, g.key, g.is_official, c.n, count(*) OVER () AS total"
+        f" FROM ({counts}) c JOIN threads_tag g ON g.id = c.tag_id"
+        f" WHERE g.synonym_of_id IS NULL AND c.n > 0{where}"
+        " ORDER BY lower(g.name), g.id LIMIT %s OFFSET %s"
+    )
+    page = max(1, page)
+    rows = _rows(sql, [*params, per_page, (page - 1) * per_page])
+    if not rows and page > 1:  # past the end: the last page
+        total = _rows(
+            f"SELECT count(*) FROM ({counts}) c JOIN threads_tag g"
+            f" ON g.id = c.tag_id WHERE g.synonym_of_id IS NULL AND c.n > 0{where}",
+            params,
+        )[0][0]
+        page = max(1, -(-total // per_page))
+        rows = _rows(sql, [*params, per_page, (page - 1) * per_page])
+    total = rows[0][4] if rows else 0
+    nav = page_nav(page, max(1, -(-total // per_page)))
+    tags = [IndexedTag(name, k, official, n) for name, k, official, n, _ in rows]
+    return TagIndex(tags=tags, nav=nav, total=total, query=key)

@@ -1,4 +1,5 @@
-"""The tag page (/tags/<key>/) and the tag suggestions of the tag field.
+"""The tags index (/tags/), the tag page (/tags/<key>/) and the tag suggestions
+of the tag field.
 
 These pages list threads and counts from every forum the viewer may see, so
 they are rendered for each viewer (no shared render, no guest cache): what they
@@ -6,12 +7,33 @@ show follows the one visibility rule on every request. A tag the viewer has no
 thread under is, to them, no tag at all (a 404, a tag never suggested), unless
 staff made it official: official tags are public on purpose."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from forum.core.pagination import parse_page
 from forum.threads import selectors, tag_counts, tagging
+
+
+def index(request):
+    """Every tag the viewer has threads under, by name, with their counts; the
+    filter box (?q=) narrows them to tags whose key holds what was typed."""
+    typed = request.GET.get("q", "")[:50].strip()
+    found = tag_counts.tag_index(
+        request.user,
+        key=tagging.normalize(typed),
+        page=parse_page(request.GET.get("page")),
+        per_page=settings.FORUM_TAGS_PER_PAGE,
+    )
+    query = urlencode({"q": typed}) + "&" if typed else ""
+    return render(
+        request,
+        "threads/tags.html",
+        {"index": found, "typed": typed, "page_query": query},
+    )
 
 
 def tag(request, key: str):

@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(NODE + r"$", views.forum, name="forum"),
     re_path(NODE + r"page-(?P<page>\d+)$", views.forum, name="forum_page"),
     re_path(NODE + r"list-view$", views.remember_listing, name="remember_listing"),
+    path("tags/", tag_views.index, name="tags"),
     path("tags/suggest", tag_views.suggest, name="tag_suggest"),
     path("tags/<str:key>/", tag_views.tag, name="tag"),
 ]

@@ -176,6 +176,8 @@ def test_tag_counts_count_the_threads_the_lists_show_the_viewer(hidden_board, ki
     assert {row["name"]: row["thread_count"] for row in cloud} == expected
     found = tag_counts.suggest(viewer, "only") + tag_counts.suggest(viewer, "every")
     assert {s.name: s.threads for s in found} == expected
+    index = tag_counts.tag_index(viewer, key="", page=1, per_page=10)
+    assert {t.name: t.threads for t in index.tags} == expected
 
 
 def test_the_board_has_every_kind_of_hidden_post(hidden_board):

@@ -1,7 +1,7 @@
 """What a viewer learns of tags follows the one visibility rule: a tag used only
 in a forum they may not see is never named to them, and every count they are
 shown counts only the threads they may see (the tag cloud, the suggestions of
-the tag field, the tag page)."""
+the tag field, the tag page, the tags index)."""
 
 import re
 
@@ -75,6 +75,12 @@ def test_the_tag_cloud_counts_only_threads_the_viewer_may_see(board, member, sta
     }
     # The guest's copy stays the guest's once the members' clouds are kept.
     assert _cloud(_client().get("/").content.decode()) == {"Navy": 1}
+
+
+def test_the_cloud_links_to_the_tags_index(board):
+    SidebarWidget.objects.create(kind=SidebarWidget.Kind.TAGS)
+    page = _client().get("/").content.decode()
+    assert '<a href="/tags/">All tags</a>' in page
 
 
 def test_suggestions_never_offer_a_tag_the_viewer_has_no_thread_under(

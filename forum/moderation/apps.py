@@ -8,7 +8,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self):
         from forum.moderation.permission_rows import load_snapshot
-        from forum.moderation.services import content, log
+        from forum.moderation.services import content, labels, log
         from forum.policy import snapshot
         from forum.posts import extensions
 
@@ -20,6 +20,8 @@ class ModerationConfig(AppConfig):
             edit=content.edit_post,
             delete=content.delete_post,
             restore=content.restore_post,
+            # The prefix and tags of someone else's thread (its first post's form).
+            label=labels.label_thread,
             # Add-ons above posts (conversations) log their moderator actions.
             log=log.record,
         )

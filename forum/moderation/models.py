@@ -89,6 +89,7 @@ class ModeratorLog(models.Model):
         DELETE_POST = "delete_post", "Deleted post"
         RESTORE_POST = "restore_post", "Restored post"
         EDIT_POST = "edit_post", "Edited post"
+        LABEL_THREAD = "label_thread", "Changed thread prefix or tags"
         APPROVE_POST = "approve_post", "Approved post"
         UNAPPROVE_POST = "unapprove_post", "Unapproved post"
         REJECT_POST = "reject_post", "Rejected post"

@@ -14,9 +14,10 @@ that adds to posts registers here, in its AppConfig.ready():
   the body that can hold the post until the member confirms ("already discussed"),
   or of the title, shown and not holding (search: threads with similar titles);
 - a post picture: the image that stands for a post in link previews;
-- moderator writes: who makes a change to another member's post (moderation, so
-  that the change and its log entry commit together). Without one registered, the
-  posts services make it unlogged;
+- moderator writes: who makes a change to another member's post, or to the
+  prefix and tags of their thread ("label") (moderation, so that the change and
+  its log entry commit together). Without one registered, the posts and threads
+  services make it unlogged;
 - a quote source: the text a quote of a post carries (news turns an article
   link shown as a card into `[NEWS=id]`, so the quote shows the card too);
 - a viewer part: a filler for a per-viewer part of a page (forum/core/perviewer.py)

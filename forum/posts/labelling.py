@@ -24,13 +24,22 @@ def create_labelled_thread(*, prefix_id=None, tag_names=None, **thread) -> objec
     return result
 
 
-@transaction.atomic
-def edit_labelled_post(write, *, actor, post, prefix_id, tag_names, **edit):
-    """An edit of a thread's first post (`write`: the posts service, or the
-    moderators' for someone else's post) and its labels, together. Returns
-    the post and whether the labels changed."""
-    post = write(actor=actor, post=post, **edit)
-    changed = label_thread(
-        thread=post.thread, by=actor, prefix_id=prefix_id, tag_names=tag_names
+def own_labels(*, actor, thread, prefix_id, tag_names) -> bool:
+    return label_thread(
+        thread=thread, by=actor, prefix_id=prefix_id, tag_names=tag_names
     )
-    return post, changed
+
+
+@transaction.atomic
+def edit_labelled_post(
+    write, *, actor, post, prefix_id, tag_names, label=own_labels, **edit
+):
+    """An edit of a thread's first post (`write`: the posts service, or the
+    moderators' for someone else's post) and its labels (`label`: the
+    threads service, or the moderators' for someone else's thread, which logs
+    the change), together. Returns the post and whether the labels changed."""
+    post = write(actor=actor, post=post, **edit)
+    changed = label(
+        actor=actor, thread=post.thread, prefix_id=prefix_id, tag_names=tag_names
+    )
+    return post, bool(changed)

@@ -250,7 +250,10 @@ def edit(request, pk: int):
             post = writer(**edit)
         else:
             post, _changed = labelling.edit_labelled_post(
-                writer, **edit, **labels.labels()
+                writer,
+                **edit,
+                **labels.labels(),
+                label=_writer("label", request.user, post),
             )
         # The editor's uploads join the post (whoever makes the edit).
         services.claim_uploads(editor=request.user, post=post, place=place)
@@ -299,6 +302,7 @@ def _own_edit(*, actor, post, body, title):
 
 _OWN_WRITES = {
     "edit": _own_edit,
+    "label": labelling.own_labels,
     "delete": services.delete_post,
     "restore": services.restore_post,
 }

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum.moderation.models import Ban, MemberWarning, ModeratorLog
-from forum.moderation.services import community, content, structure
+from forum.moderation.services import community, content, labels, structure
 from forum.moderation.services.structure import ModerationRefused
 from forum.posts.models import Post
 from forum.threads.models import Node, Thread
@@ -32,6 +32,7 @@ UNDOABLE = {
     Action.BAN,
     Action.LIFT_BAN,
     Action.SPAM_CLEAN,
+    Action.LABEL_THREAD,
 }
 
 
@@ -122,6 +123,8 @@ def _inverse(entry: ModeratorLog, actor):
         )
     if action == Action.SPAM_CLEAN:
         return community.undo_spam_clean(actor=actor, entry=entry)
+    if action == Action.LABEL_THREAD:
+        return labels.restore_labels(actor=actor, entry=entry, thread=_thread(entry))
     raise ModerationRefused("This action cannot be undone.")
 
 

@@ -262,6 +262,12 @@ FORUM_RATE_LIMITS = {
     "conversation": env_rate("RATE_LIMIT_CONVERSATION", (5, 600)),
     "conversation_message": env_rate("RATE_LIMIT_CONVERSATION_MESSAGE", (30, 600)),
     "conversation_invite": env_rate("RATE_LIMIT_CONVERSATION_INVITE", (10, 600)),
+    # Finding and organizing: bookmark writes (add, edit, remove), the new-thread
+    # form's "already discussed" look-ups and the tag field's suggestions, asked
+    # while typing (each script waits for a pause first).
+    "bookmark": env_rate("RATE_LIMIT_BOOKMARK", (30, 60)),
+    "similar_titles": env_rate("RATE_LIMIT_SIMILAR_TITLES", (60, 60)),
+    "tag_suggest": env_rate("RATE_LIMIT_TAG_SUGGEST", (90, 60)),
 }
 # allauth counts failed logins per address only: its per-login count locked an
 # account for everyone (the forum's own limits above replace it).

@@ -33,6 +33,12 @@ def _refusal(request) -> str:
     return ""
 
 
+def _too_many(refusal) -> JsonResponse:
+    response = JsonResponse({"error": str(refusal)}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def _form(request) -> SearchForm:
     if "q" in request.GET:
         return SearchForm(request.GET)
@@ -101,7 +107,15 @@ def _query_without_page(request) -> str:
 @login_required
 def similar_titles(request):
     """The new-thread form's "already discussed", for a script: threads this
-    member may see with titles like ?title=, as HTML in JSON."""
+    member may see with titles like ?title=, as HTML in JSON. Limited
+    ("similar_titles"): a 429 with the message, which the script passes over
+    (what it showed stays)."""
+    try:
+        ratelimit.check(
+            "similar_titles", key=ratelimit.who(request), noun="title look-ups"
+        )
+    except ratelimit.RateLimited as refusal:
+        return _too_many(refusal)
     threads = similar.similar_titles(request.user, request.GET.get("title", ""))
     html = render_to_string(
         "search/_similar_titles_list.html", {"threads": threads}, request

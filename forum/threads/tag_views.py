@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from forum.core import ratelimit
 from forum.core.pagination import parse_page
 from forum.threads import selectors, tag_counts, tagging
 
@@ -50,7 +51,15 @@ def tag(request, key: str):
 def suggest(request):
     """Existing tags starting with `q` that the viewer has threads under (or
     official ones), official and most used first, with the viewer's counts, as
-    JSON ({"tags": [{"name", "key", "official", "threads"}]}). One query."""
+    JSON ({"tags": [{"name", "key", "official", "threads"}]}). One query.
+    Limited ("tag_suggest"): a 429 with the message and no tags, which the
+    script takes as nothing to suggest."""
+    try:
+        ratelimit.check("tag_suggest", key=ratelimit.who(request), noun="tag look-ups")
+    except ratelimit.RateLimited as refusal:
+        response = JsonResponse({"tags": [], "error": str(refusal)}, status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     found = tag_counts.suggest(
         request.user, tagging.normalize(request.GET.get("q", "")[:50])
     )

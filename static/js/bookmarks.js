@@ -15,6 +15,20 @@
     return response.json();
   }
 
+  // A refusal, said beside the control (an alert region: it appears with it).
+  function tell(form, text) {
+    const control = form.closest(".bookmark");
+    if (!control) { window.alert(text); return; }
+    let box = control.querySelector(".bookmark__error");
+    if (!box) {
+      box = document.createElement("span");
+      box.className = "bookmark__error";
+      box.setAttribute("role", "alert");
+      control.append(box);
+    }
+    box.textContent = text;
+  }
+
   document.addEventListener("submit", async (event) => {
     const form = event.target.closest(".js-bookmark-form");
     if (!form) return;
@@ -32,7 +46,7 @@
       delete form.dataset.busy;
     }
     if (!data.post) {
-      if (data.error) window.alert(data.error);
+      if (data.error) tell(form, data.error); // refused: too long, too many
       return;
     }
     const old = document.getElementById("bookmark-" + data.post);

@@ -87,3 +87,46 @@ def test_similar_threads_under_a_thread_and_as_a_title_is_typed(page):
     expect(page.locator(".js-similar-titles")).to_contain_text(
         "Naval drills in the Arabian Sea"
     )
+
+
+def test_too_many_bookmark_changes_and_title_look_ups_are_said_or_passed_over(
+    page, settings
+):
+    settings.FORUM_RATE_LIMITS = {
+        **settings.FORUM_RATE_LIMITS,
+        "bookmark": (1, 3600),
+        "similar_titles": (1, 3600),
+    }
+    member = factories.MemberFactory(username="Saleem", password="demo")
+    node = factories.ForumFactory(title="Pakistan Defence")
+    thread = factories.make_thread(
+        author=member, node=node, title="Naval drills in the Arabian Sea", replies=1
+    )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, member.username, "demo")
+    page.goto(thread.get_absolute_url())
+    page.evaluate("window.__sameDocument = true")
+    first, second = page.locator("article.message").all()[:2]
+
+    first.get_by_role("button", name="Bookmark").click()
+    expect(first.locator(".bookmark__toggle--on")).to_have_text("Bookmarked")
+    page.keyboard.press("Escape")  # its note and labels, offered at once: closed
+    second.get_by_role("button", name="Bookmark").click()
+    expect(second.get_by_role("alert")).to_have_text(
+        "Too many bookmark changes: at most 1 an hour. "
+        "Please wait a moment and try again."
+    )
+    expect(second.get_by_role("button", name="Bookmark")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True
+
+    page.goto(node.get_post_thread_url())
+    title = page.locator("input[name=title]")
+    title.press_sequentially("Arabian Sea drills")
+    box = page.locator(".js-similar-titles")
+    expect(box).to_contain_text("Naval drills in the Arabian Sea")
+    with page.expect_response(re.compile("similar-titles")) as refused:
+        title.press_sequentially(" again")
+    assert refused.value.status == 429
+    expect(box).to_contain_text("Naval drills in the Arabian Sea")  # kept
+    assert errors == []

@@ -67,6 +67,28 @@ def test_similar_titles_for_a_script(member_client, threads):
     assert Client().get("/search/similar-titles?title=radar").status_code == 302
 
 
+def test_too_many_title_look_ups_get_a_429_the_script_passes_over(
+    member_client, threads, settings, monkeypatch
+):
+    from forum.core import ratelimit
+
+    settings.FORUM_RATE_LIMITS = {
+        **settings.FORUM_RATE_LIMITS,
+        "similar_titles": (2, 60),
+    }
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_700_000_040.0)
+    for typed in ("radar", "radar upgrade"):
+        found = member_client.get("/search/similar-titles", {"title": typed})
+        assert found.status_code == 200
+    refused = member_client.get("/search/similar-titles", {"title": "radar up"})
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "error": "Too many title look-ups: at most 2 a minute. "
+        "Please wait a moment and try again."
+    }
+    assert int(refused["Retry-After"]) > 0
+
+
 def test_results_grouped_per_thread_name_each_thread_once(client, forum_node, member):
     thread = _thread(member, forum_node, "Missile tests", "A missile was tested.")
     for _ in range(3):  # by three others (a member's next post joins their last)

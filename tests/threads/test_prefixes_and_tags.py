@@ -152,6 +152,28 @@ def test_suggestions_prefer_official_and_used_tags(forum_node, member):
     assert Client().get("/tags/suggest?q=").json() == {"tags": []}
 
 
+def test_too_many_tag_look_ups_get_a_429_with_no_tags(
+    forum_node, member, settings, monkeypatch
+):
+    from forum.core import ratelimit
+
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "tag_suggest": (2, 60)}
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_700_000_040.0)
+    Tag.objects.create(name="Drone law", key="dronelaw", is_official=True)
+    guest, other = Client(), _client(member)
+    for typed in ("d", "dr"):
+        assert guest.get(f"/tags/suggest?q={typed}").json()["tags"]
+    refused = guest.get("/tags/suggest?q=dro")
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "tags": [],
+        "error": "Too many tag look-ups: at most 2 a minute. "
+        "Please wait a moment and try again.",
+    }
+    # A member counts on their own (a guest, on their address).
+    assert other.get("/tags/suggest?q=dro").json()["tags"][0]["name"] == "Drone law"
+
+
 def test_tag_counts_follow_deletes_restores_and_merges_and_agree_with_recount(
     forum_node, member, staff
 ):

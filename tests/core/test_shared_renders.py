@@ -284,13 +284,11 @@ def test_members_are_served_the_shared_render_where_they_may_be(board, settings)
     assert "You and" not in pages["author"][0]
     # The header counts the member's unread alerts (the one about this page's
     # post is read by reading it); they watch the thread.
-    assert (
-        '>Alerts</span> <span class="badge" aria-hidden="true">2</span>'
-        in (pages["alerted"][0])
-    )
+    assert 'aria-label="Alerts, 2 unread"' in pages["alerted"][0]
+    assert '<span class="badge" aria-hidden="true">2</span>' in pages["alerted"][0]
     assert "Watching (with e-mail)" in pages["alerted"][0]
-    assert 'Conversations</span> <span class="badge"' in pages["voted"][0]
-    assert 'Conversations</span> <span class="badge"' not in pages["elsewhere"][0]
+    assert 'aria-label="Conversations, 1 unread"' in pages["voted"][0]
+    assert 'aria-label="Conversations, ' not in pages["elsewhere"][0]
     # Follow and Ignore on the author card, as each viewer stands.
     assert ">Unfollow<" in pages["ignoring"][0]
     assert ">Unfollow<" not in pages["elsewhere"][0]

@@ -1,9 +1,8 @@
 """Alerts as a member sees them: who hears of what, gathered while unread, read
 by reading the post, and the header's count."""
 
-import re
-
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from forum.moderation.services import community
@@ -26,10 +25,20 @@ def _count(user) -> int:
     return user.unread_alert_count
 
 
+def _name(link) -> str:
+    """A link's accessible name as a screen reader says it: its label, else its
+    text without what is hidden from assistive technology (the badge)."""
+    if link.get("aria-label"):
+        return link["aria-label"]
+    for hidden in link.select("[aria-hidden=true]"):
+        hidden.decompose()
+    return " ".join(link.get_text().split())
+
+
 def _header(client, url="/") -> str:
-    html = client.get(url).content.decode()
-    found = re.search(r'<a class="user-nav__alerts[^>]*>(.*?)</a>', html, re.S)
-    return re.sub(r"<[^>]+>", "", found[1]).strip() if found else ""
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    found = soup.select_one("a.user-nav__alerts")
+    return _name(found) if found else ""
 
 
 @pytest.fixture
@@ -60,6 +69,21 @@ def test_nobody_hears_of_their_own_post(talk, saleem, committed):
     assert _alerts(saleem) == []
 
 
+def test_the_headers_counts_are_named_without_a_stray_space(saleem, windjammer):
+    from forum.conversations import services as conversations
+
+    for text in ("One", "Two", "Three"):
+        notify(user=saleem, kind=Kind.MODERATION, text=text)
+    conversations.start_conversation(
+        starter=windjammer, title="A word", recipients=[saleem], body="Hello."
+    )
+    client = Client()
+    client.force_login(saleem)
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    names = [_name(link) for link in soup.select(".header-counts a")]
+    assert names == ["Alerts, 4 unread", "Conversations, 1 unread"]
+
+
 def test_reading_the_post_reads_the_alert_and_the_header_says_so(
     talk, saleem, windjammer, committed
 ):
@@ -67,7 +91,7 @@ def test_reading_the_post_reads_the_alert_and_the_header_says_so(
         reply = factories.reply(author=windjammer, thread=talk)
     client = Client()
     client.force_login(saleem)
-    assert _header(client) == "Alerts 1, 1 unread"
+    assert _header(client) == "Alerts, 1 unread"
 
     page = client.get(f"/posts/{reply.pk}/", follow=True)
 

@@ -260,7 +260,13 @@ def edit(request, pk: int):
         discard_draft(owner=request.user, place=place)
         messages.success(request, "Your changes have been saved.")
         return redirect(post.get_thread_url())
-    context = {"post": post, "form": form, "labels": labels, "composer": box}
+    context = {
+        "post": post,
+        "form": form,
+        "labels": labels,
+        "composer": box,
+        "crumbs": _thread_crumbs(post.thread),
+    }
     return render(request, "posts/edit.html", context)
 
 
@@ -281,7 +287,13 @@ def delete(request, pk: int):
         )
         wanted = request.POST.get("next") or request.GET.get("next")
         return redirect(safe_next(request, wanted, fallback))
-    return render(request, "posts/delete.html", {"post": post, "form": form})
+    context = {"post": post, "form": form, "crumbs": _thread_crumbs(post.thread)}
+    return render(request, "posts/delete.html", context)
+
+
+def _thread_crumbs(thread) -> list:
+    """The breadcrumb of a page about a post: to its thread."""
+    return [*node_breadcrumb(thread.node), thread.node, thread]
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Helpers shared by the moderator views."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -8,6 +10,24 @@ from forum.core.keep.typed import typed_from_request
 from forum.core.safe_redirect import safe_next
 from forum.policy import can_view_thread
 from forum.threads.models import Thread
+from forum.threads.selectors import node_breadcrumb
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """A step of a breadcrumb that is not a forum or a thread (a member's
+    moderator tools)."""
+
+    title: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def thread_crumbs(thread) -> list:
+    """The breadcrumb to a thread: its forum's ancestors, its forum, itself."""
+    return [*node_breadcrumb(thread.node), thread.node, thread]
 
 
 def back(request, fallback: str):
@@ -72,12 +92,13 @@ def confirm_page(
     consequences: list[str],
     button: str,
     cancel_url: str,
+    crumbs=(),
     reason_required: bool = False,
 ):
     """The step before a destructive action (without JavaScript; with it, a
     dialog says the same and sends confirm=1): what will happen, in counts,
     the reason, and a button that looks dangerous. The form it came from is
-    carried over in hidden fields."""
+    carried over in hidden fields; `crumbs` lead to what it acts on."""
     carried = [
         (name, value)
         for name in _CARRIED
@@ -96,5 +117,6 @@ def confirm_page(
             "carried": carried,
             "reason": request.POST.get("reason", "")[:200],
             "reason_required": reason_required,
+            "crumbs": list(crumbs),
         },
     )

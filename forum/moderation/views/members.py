@@ -13,7 +13,12 @@ from forum.moderation.models import Ban, MemberWarning
 from forum.moderation.services import community
 from forum.moderation.services.community import ReportRefused
 from forum.moderation.services.structure import ModerationRefused
-from forum.moderation.views.common import confirm_page, confirmed
+from forum.moderation.views.common import (
+    Crumb,
+    confirm_page,
+    confirmed,
+    thread_crumbs,
+)
 from forum.policy import (
     active_ban,
     ban_message,
@@ -49,7 +54,8 @@ def report(request, pk: int):
                 request, "Thank you: the moderators will look at this post."
             )
             return redirect(post.get_thread_url())
-    return render(request, "moderation/report.html", {"post": post, "form": form})
+    context = {"post": post, "form": form, "crumbs": thread_crumbs(post.thread)}
+    return render(request, "moderation/report.html", context)
 
 
 def banned(request):
@@ -182,6 +188,7 @@ def ban(request, pk: int):
             ],
             button="Ban",
             cancel_url=_tools_url(member),
+            crumbs=_member_crumbs(member),
             reason_required=True,
         )
     community.ban_member(
@@ -228,6 +235,7 @@ def spam_clean(request, pk: int):
             ],
             button="Ban and delete everything",
             cancel_url=_tools_url(member),
+            crumbs=_member_crumbs(member),
             reason_required=True,
         )
     if not form.is_valid():
@@ -247,6 +255,16 @@ def spam_clean(request, pk: int):
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _member_crumbs(member) -> list[Crumb]:
+    """The breadcrumb to a member's moderator tools page."""
+    from django.urls import reverse
+
+    return [
+        Crumb("Moderation", reverse("moderation:index")),
+        Crumb(str(member), _tools_url(member)),
+    ]
 
 
 def _tools_url(member) -> str:

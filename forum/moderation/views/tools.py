@@ -17,6 +17,7 @@ from forum.moderation.views.common import (
     confirmed,
     ids_from,
     refuse,
+    thread_crumbs,
     visible_threads,
 )
 from forum.policy import can_moderate, require
@@ -81,7 +82,9 @@ def move_thread(request, pk: int):
         messages.success(request, f"Thread moved to {form.cleaned_data['node']}.")
         return redirect(thread.get_absolute_url())
     return render(
-        request, "moderation/move_thread.html", {"thread": thread, "form": form}
+        request,
+        "moderation/move_thread.html",
+        {"thread": thread, "form": form, "crumbs": thread_crumbs(thread)},
     )
 
 
@@ -112,7 +115,9 @@ def merge_thread(request, pk: int):
             messages.success(request, "The threads have been merged.")
             return redirect(target.get_absolute_url())
     return render(
-        request, "moderation/merge_thread.html", {"thread": thread, "form": form}
+        request,
+        "moderation/merge_thread.html",
+        {"thread": thread, "form": form, "crumbs": thread_crumbs(thread)},
     )
 
 
@@ -172,6 +177,8 @@ def _confirm_thread_delete(request, threads, action_url):
         ],
         button="Delete" if len(threads) > 1 else "Delete thread",
         cancel_url=threads[0].get_absolute_url(),
+        # Several threads: the forum they were chosen in.
+        crumbs=thread_crumbs(threads[0])[: -1 if len(threads) > 1 else None],
     )
 
 
@@ -190,6 +197,7 @@ def _confirm_posts_delete(request, thread, posts, action_url):
         ],
         button="Delete" if len(posts) > 1 else "Delete post",
         cancel_url=thread.get_absolute_url(),
+        crumbs=thread_crumbs(thread),
     )
 
 

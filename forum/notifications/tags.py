@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from forum.core.safe_redirect import safe_next
 from forum.notifications.models import TagWatch
 from forum.threads import listing
-from forum.threads.selectors import get_tag_or_404
+from forum.threads.selectors import get_tag_for_viewer_or_404
 
 # The watchers of the new thread's tags, since before it was made.
 TAG_WATCHERS = (
@@ -41,8 +41,9 @@ def unwatch_tags(*, user, tag_ids) -> int:
 
 @login_required
 def watch_tag_view(request, key: str):
-    """Watch a tag or stop (the tag page's link leads here; a plain form)."""
-    tag = get_tag_or_404(key)
+    """Watch a tag or stop (the tag page's link leads here; a plain form): a
+    tag this member may know of (forum.threads.selectors)."""
+    tag = get_tag_for_viewer_or_404(request.user, key)
     watching = TagWatch.objects.filter(user=request.user, tag=tag).exists()
     if request.method == "POST":
         if request.POST.get("action") == "unwatch":

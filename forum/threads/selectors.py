@@ -331,6 +331,29 @@ def get_tag_or_404(key: str):
     return tag.synonym_of or tag
 
 
+def hidden_from(user, tag, *, seen: int | None = None) -> bool:
+    """Whether the tag is used only where this viewer may not look: threads
+    carry it, none of them one they may see, and staff did not make it
+    official. To them it is no tag at all (a 404, as for a tag that does not
+    exist); a tag no thread carries yet hides nothing. `seen`: how many of its
+    threads they may see, when the caller knows."""
+    from forum.threads.models import ThreadTag
+
+    if tag.is_official:
+        return False
+    if seen is None:
+        seen = Thread.objects.visible_to(user).filter(thread_tags__tag=tag).count()
+    return not seen and ThreadTag.objects.filter(tag=tag).exists()
+
+
+def get_tag_for_viewer_or_404(user, key: str):
+    """The tag at /tags/<key>/ unless it is hidden from this viewer."""
+    tag = get_tag_or_404(key)
+    if hidden_from(user, tag):
+        raise Http404("No such tag.")
+    return tag
+
+
 @dataclass
 class TagPage:
     tag: object

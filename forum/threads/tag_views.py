@@ -3,9 +3,10 @@ of the tag field.
 
 These pages list threads and counts from every forum the viewer may see, so
 they are rendered for each viewer (no shared render, no guest cache): what they
-show follows the one visibility rule on every request. A tag the viewer has no
-thread under is, to them, no tag at all (a 404, a tag never suggested), unless
-staff made it official: official tags are public on purpose."""
+show follows the one visibility rule on every request. A tag used only where
+the viewer may not look is, to them, no tag at all (a 404, never suggested,
+never listed), unless staff made it official: official tags are public on
+purpose."""
 
 from urllib.parse import urlencode
 
@@ -40,8 +41,8 @@ def index(request):
 def tag(request, key: str):
     found = selectors.get_tag_or_404(key)
     page = selectors.tag_page(request.user, found, parse_page(request.GET.get("page")))
-    if not page.total and not found.is_official:
-        raise Http404("No such tag.")  # nothing here this viewer may see
+    if selectors.hidden_from(request.user, found, seen=page.total):
+        raise Http404("No such tag.")  # used only where this viewer may not look
     if found.key != key:  # a synonym, or another spelling
         return redirect(found.get_absolute_url(), permanent=True)
     return render(request, "threads/tag.html", {"page": page, "tag": found})

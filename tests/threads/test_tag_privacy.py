@@ -146,3 +146,17 @@ def test_deleted_threads_leave_the_counts(board, member, staff):
     assert _cloud(_client().get("/").content.decode()) == {"Navy": 1}
     found = _client(staff).get("/tags/suggest?q=navy").json()["tags"]
     assert found[0]["threads"] == 4
+
+
+def test_a_tag_the_member_may_not_know_of_cannot_be_watched(board, member, staff):
+    assert _client(member).get("/tags/coupplans/watch").status_code == 404
+    assert _client(member).post("/tags/coupplans/watch").status_code == 404
+    assert _client(member).get("/tags/messrota/watch").status_code == 200
+    assert "Coup plans" in _client(staff).get("/tags/coupplans/watch").text
+
+
+def test_a_tag_no_thread_carries_yet_may_be_opened_and_watched(board, member):
+    Tag.objects.create(name="Submarines", key="submarines")
+    page = _client().get("/tags/submarines/").content.decode()
+    assert "No threads you can see carry this tag." in page
+    assert _client(member).get("/tags/submarines/watch").status_code == 200

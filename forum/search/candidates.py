@@ -17,6 +17,7 @@ matches; how to walk depends on what narrows the search:
   small forum or a rare word needs.
 """
 
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,19 +64,21 @@ def newest(posts, vector, query, limit: int | None = None) -> list[Candidate]:
     return [Candidate(*row) for row in rows]
 
 
-def narrowed(posts, threads, query, *, narrow) -> list[Candidate]:
+def narrowed(
+    posts, threads, query, *, narrow, posts_at_most: int | None = None
+) -> list[Candidate]:
     """The candidates of a search kept to some threads. `posts`: the viewer's
     listed posts of those threads, words not yet matched; `threads`: the same
     threads (a Thread queryset); `narrow(posts)`: the search's other filters on
-    posts (dates, add-ons' filters), for the older posts' statement."""
+    posts (dates, add-ons' filters), for the older posts' statement;
+    `posts_at_most`: how many posts those threads hold at most, when known (a
+    forum's count): few, and they are read at once."""
     limit = max_results() + 1
+    if posts_at_most is not None and posts_at_most <= READ_ALL:
+        rows = list(threads.values_list("pk", "reply_count")[: MAX_THREAD_IDS + 1])
+        return _in_threads(rows, query, narrow, limit)
     words = Exists(Post.objects.filter(pk=OuterRef("pk"), search_vector=query))
-    boundary = (
-        Post.objects.visible()
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[WINDOW - 1 : WINDOW]
-        .first()
-    )
+    boundary = _window_start()
     recent = posts.filter(words)
     if boundary is not None:
         recent = recent.filter(created_at__gte=boundary)
@@ -94,21 +97,44 @@ def narrowed(posts, threads, query, *, narrow) -> list[Candidate]:
         older = posts.filter(words, created_at__lt=boundary)
         with _walk_planner():
             return found + newest(older, F("search_vector"), query, more)
-    # The threads named outright, so that the planner meets their posts'
-    # bitmap with the word's instead of probing the word index per thread; and
-    # when they hold few posts, each is read for its words rather than asking
-    # the word index (a common word's entries are a tenth of the board).
-    ids = [pk for pk, _ in rows]
+    return found + _in_threads(rows, query, narrow, more, before=boundary)
+
+
+def _in_threads(rows, query, narrow, limit: int, before=None) -> list[Candidate]:
+    """The newest matches among the posts of these threads ((id, replies)
+    rows), older than `before`. The threads are named outright, so that the
+    planner meets their posts' bitmap with the word's instead of probing the
+    word index per thread; and when they hold few posts, each is read for its
+    words rather than asking the word index (a common word's entries are a
+    tenth of the board)."""
     vector = F("search_vector")
     if sum(replies + 1 for _, replies in rows) <= READ_ALL:
         vector = Coalesce(vector, Value("", output_field=SearchVectorField()))
-    older = narrow(
-        Post.objects.visible()
-        .filter(thread_id__in=ids, created_at__lt=boundary)
-        .alias(words_of=vector)
-        .filter(words_of=query)
-    )
-    return found + newest(older, F("search_vector"), query, more)
+    older = Post.objects.visible().filter(thread_id__in=[pk for pk, _ in rows])
+    if before is not None:
+        older = older.filter(created_at__lt=before)
+    older = narrow(older.alias(words_of=vector).filter(words_of=query))
+    return newest(older, F("search_vector"), query, limit)
+
+
+_window = {"start": None, "until": 0.0}
+
+
+def _window_start():
+    """When the board's newest WINDOW listed posts begin: one walk of
+    post_listed_idx, kept a minute. A start that is a little old makes the
+    window a little wider, never the results other: the two statements split
+    the posts at it, whatever it is."""
+    now = time.monotonic()
+    if now >= _window["until"]:
+        _window["start"] = (
+            Post.objects.visible()
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[WINDOW - 1 : WINDOW]
+            .first()
+        )
+        _window["until"] = now + 60
+    return _window["start"]
 
 
 @contextmanager

@@ -37,8 +37,8 @@ from forum.search import filters
 from forum.search.candidates import Candidate, max_results, newest
 from forum.search.candidates import narrowed as candidates_of_threads
 from forum.threads import tagging
-from forum.threads.models import Node, Thread, listed_node_ids
-from forum.threads.reading import descendant_ids
+from forum.threads.models import Thread, listed_node_ids
+from forum.threads.reading import subtree_post_counts
 
 CONFIG = "english"
 PER_PAGE = 20
@@ -160,7 +160,10 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     permission module's cached policy)."""
     results = SearchResults(params=params)
     query = SearchQuery(params.q, search_type="websearch", config=CONFIG)
-    node_ids = descendant_ids(Node(pk=params.node_id)) if params.node_id else None
+    node_ids, posts_at_most = None, None
+    if params.node_id:
+        subtree = subtree_post_counts(params.node_id)
+        node_ids, posts_at_most = list(subtree), sum(subtree.values())
     posts = Post.objects.listed_for(user, node_ids=node_ids)
     threads = Thread.objects.listed_for(user, node_ids=node_ids)
     if params.thread_id:
@@ -226,7 +229,9 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
     ):
         # Kept to some threads, from all the board's posts (one member's or
         # one thread's posts have their own index): forum.search.candidates.
-        candidates = candidates_of_threads(posts, threads, query, narrow=narrow)
+        candidates = candidates_of_threads(
+            posts, threads, query, narrow=narrow, posts_at_most=posts_at_most
+        )
     else:
         candidates = newest(posts.filter(search_vector=query), vector, query)
     results.capped = len(candidates) > max_results()

@@ -220,15 +220,26 @@ def with_node_unread(nodes, user):
 
 def descendant_ids(node: Node) -> list[int]:
     """The node and every node below it (nodes are few: walk them in memory)."""
+    return list(subtree_post_counts(node.pk))
+
+
+def subtree_post_counts(pk: int) -> dict[int, int]:
+    """The node and every node below it, each with its post count (one query on
+    the nodes, walked in memory)."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Node.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = [], [node.pk]
+    counts: dict[int, int] = {}
+    for node_pk, parent_id, post_count in Node.objects.values_list(
+        "pk", "parent_id", "post_count"
+    ):
+        children.setdefault(parent_id, []).append(node_pk)
+        counts[node_pk] = post_count
+    found: dict[int, int] = {}
+    stack = [pk]
     while stack:
         current = stack.pop()
         if current in found:
             continue
-        found.append(current)
+        found[current] = counts.get(current, 0)
         stack.extend(children.get(current, []))
     return found
 

@@ -20,6 +20,7 @@ def small_window(request, monkeypatch):
     """Older matches found both ways: these few threads' posts each read for
     their words, or met with the word index's matches."""
     monkeypatch.setattr(candidates, "WINDOW", 3)
+    monkeypatch.setattr(candidates, "_window", {"start": None, "until": 0.0})
     if request.param == "ask the word index":
         monkeypatch.setattr(candidates, "READ_ALL", 0)
 
@@ -60,9 +61,12 @@ def test_older_matches_of_a_tag_are_found_beyond_the_newest_posts(
     assert sorted(results(html)) == [f"Patrol {n}" for n in range(5)]
 
 
+@pytest.mark.parametrize("forum_posts", ["few", "many"])
 def test_a_forum_search_beyond_the_window_is_the_newest_matches_and_says_more(
-    client, board, forum_node, small_window
+    client, board, forum_node, small_window, monkeypatch, forum_posts
 ):
+    if forum_posts == "many":  # more than are read at once: the window first
+        monkeypatch.setattr(candidates, "READ_ALL", 1)
     with override_settings(FORUM_SEARCH_MAX_RESULTS=3):
         _, html = search(client, q="patrol", node=forum_node.pk)
 

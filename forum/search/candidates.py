@@ -75,7 +75,7 @@ def narrowed(
     forum's count): few, and they are read at once."""
     limit = max_results() + 1
     if posts_at_most is not None and posts_at_most <= READ_ALL:
-        rows = list(threads.values_list("pk", "reply_count")[: MAX_THREAD_IDS + 1])
+        rows = _thread_rows(threads)
         return _in_threads(rows, query, narrow, limit)
     words = Exists(Post.objects.filter(pk=OuterRef("pk"), search_vector=query))
     boundary = _window_start()
@@ -91,13 +91,18 @@ def narrowed(
     # the threads' posts with the word's matches instead.
     rows = []
     if (limit - len(found)) * WINDOW > WALK_ON * WINDOW * max(len(found), 1):
-        rows = list(threads.values_list("pk", "reply_count")[: MAX_THREAD_IDS + 1])
+        rows = _thread_rows(threads)
     more = limit - len(found)
     if not rows or len(rows) > MAX_THREAD_IDS:
         older = posts.filter(words, created_at__lt=boundary)
         with _walk_planner():
             return found + newest(older, F("search_vector"), query, more)
     return found + _in_threads(rows, query, narrow, more, before=boundary)
+
+
+def _thread_rows(threads) -> list[tuple[int, int]]:
+    """(id, replies) of the threads, one more than MAX_THREAD_IDS at most."""
+    return list(threads.values_list("pk", "reply_count")[: MAX_THREAD_IDS + 1])
 
 
 def _in_threads(rows, query, narrow, limit: int, before=None) -> list[Candidate]:

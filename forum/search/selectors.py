@@ -165,7 +165,7 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         subtree = subtree_post_counts(params.node_id)
         node_ids, posts_at_most = list(subtree), sum(subtree.values())
     posts = Post.objects.listed_for(user, node_ids=node_ids)
-    threads = Thread.objects.listed_for(user, node_ids=node_ids)
+    on_threads = {}  # the same narrowing, for the threads themselves
     if params.thread_id:
         posts = posts.filter(thread_id=params.thread_id)
     if params.member:
@@ -181,14 +181,14 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         posts = posts.filter(author_id=member.pk)
     if params.prefix_id:
         posts = posts.filter(thread__prefix_id=params.prefix_id)
-        threads = threads.filter(prefix_id=params.prefix_id)
+        on_threads["prefix_id"] = params.prefix_id
     if params.tag:
         tags = tagging.resolve([params.tag], create=False)
         if not tags:
             results.notice = f'There is no tag "{params.tag}".'
             return results
         posts = posts.filter(thread__thread_tags__tag=tags[0])
-        threads = threads.filter(thread_tags__tag=tags[0])
+        on_threads["thread_tags__tag"] = tags[0]
 
     def narrow(found):
         """The filters on posts themselves: dates, and the add-ons'."""
@@ -230,7 +230,11 @@ def search_posts(user, params: SearchParams, page: int) -> SearchResults:
         # Kept to some threads, from all the board's posts (one member's or
         # one thread's posts have their own index): forum.search.candidates.
         candidates = candidates_of_threads(
-            posts, threads, query, narrow=narrow, posts_at_most=posts_at_most
+            posts,
+            Thread.objects.listed_for(user, node_ids=node_ids).filter(**on_threads),
+            query,
+            narrow=narrow,
+            posts_at_most=posts_at_most,
         )
     else:
         candidates = newest(posts.filter(search_vector=query), vector, query)
